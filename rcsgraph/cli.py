@@ -1,0 +1,97 @@
+"""The ``rcsgraph`` command: thin subcommands over the library.
+
+Exit codes: 0 success; 1 the data does not conform, or another failure; 2 bad input or usage
+(a missing or unreadable file, a syntax error, an unknown option). Errors are one line on
+stderr, never a traceback.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rcsgraph import __version__, report, summary
+from rcsgraph.errors import InputError, NotConforming, RcsGraphError
+from rcsgraph.export import FORMATS, export
+from rcsgraph.validation import load_and_validate, validate
+
+_RENDERERS: dict[str, Callable[[report.Report], str]] = {
+    "text": report.to_text,
+    "json": report.to_json,
+    "turtle": report.to_turtle,
+}
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate files (default: the bundled data); print the report; 1 when it does not conform."""
+    result = validate(args.files or None)
+    sys.stdout.write(_RENDERERS[args.format](result))
+    return 0 if result.conforms else NotConforming.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the knowledge graph in one format to a file or to standard output."""
+    data = export(args.format, args.files or None)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        try:
+            args.output.write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write ({exc.strerror})") from None
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Build the graph, validate it, and print its key figures."""
+    graph, result = load_and_validate(args.files or None)
+    counts = summary.figures(graph)
+    sys.stdout.write(summary.to_text(counts))
+    sys.stdout.write(report.summary_line(result) + "\n")
+    if not result.conforms:
+        sys.stdout.write("run `rcsgraph validate` for the violations\n")
+    return 0 if result.conforms else NotConforming.exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rcsgraph",
+        description="A knowledge graph of a news article on the Red Crescent societies of "
+        "Iran and Iraq, with evidence for every fact.",
+    )
+    parser.add_argument("--version", action="version", version=f"rcsgraph {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    files_help = "RDF files to use instead of the bundled data (the ontology is always added)"
+    p = commands.add_parser("validate", help="check the data against the shapes and the text")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
+    p.add_argument("--format", choices=sorted(_RENDERERS), default="text")
+    p.set_defaults(run=cmd_validate)
+
+    p = commands.add_parser("export", help="write the knowledge graph as Turtle, JSON-LD, ...")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
+    p.add_argument("--format", choices=list(FORMATS), default="ttl")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser("summary", help="build and validate the graph, print key figures")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
+    p.set_defaults(run=cmd_summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; translate rcsgraph errors into one line on stderr and an exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except RcsGraphError as exc:
+        print(f"rcsgraph: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # e.g. `rcsgraph export | head`
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""Check that every quote of every claim stands in the article's text where it says it does.
+
+SHACL sees only the graph; this module also reads the source text that ships beside the data
+(``rcs:sourceText``), checks its SHA-256, and compares each ``oa:exact`` (with its prefix and
+suffix) to the text at ``oa:start``..``oa:end`` (Unicode code points, end exclusive).
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from rcsgraph.namespaces import OA, RCS, RCSH
+from rcsgraph.report import Result
+
+_QUOTES = """
+SELECT ?claim ?article ?exact ?prefix ?suffix ?start ?end WHERE {
+  ?claim a rcs:Claim ; rcs:evidence ?resource .
+  ?resource oa:hasSource ?article ; oa:hasSelector ?quote , ?position .
+  ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
+  OPTIONAL { ?quote oa:prefix ?prefix }
+  OPTIONAL { ?quote oa:suffix ?suffix }
+  ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+}
+"""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Where one claim says its evidence stands in an article's text."""
+
+    claim: str
+    article: str
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+def quotes(graph: Graph) -> list[Quote]:
+    """Every claim's quote with its selectors, in claim order."""
+    rows = graph.query(_QUOTES, initNs={"rcs": RCS._NS, "oa": OA})
+    found = [
+        Quote(
+            str(row.claim),  # type: ignore[union-attr]
+            str(row.article),  # type: ignore[union-attr]
+            str(row.exact),  # type: ignore[union-attr]
+            str(row.prefix or ""),  # type: ignore[union-attr]
+            str(row.suffix or ""),  # type: ignore[union-attr]
+            int(row.start.toPython()),  # type: ignore[union-attr]
+            int(row.end.toPython()),  # type: ignore[union-attr]
+        )
+        for row in rows
+    ]
+    return sorted(found, key=lambda q: (q.article, q.start, q.claim))
+
+
+def locate(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int]:
+    """The (start, end) of the one place where ``prefix + exact + suffix`` stands in ``text``."""
+    needle = prefix + exact + suffix
+    first = text.find(needle)
+    if first < 0 or text.find(needle, first + 1) >= 0:
+        raise ValueError(f"quote {exact!r} is {'ambiguous' if first >= 0 else 'not'} in the text")
+    return first + len(prefix), first + len(prefix) + len(exact)
+
+
+def read_source_texts(graph: Graph, folders: Sequence[Path]) -> tuple[dict[str, str], list[Result]]:
+    """The text of each article found in ``folders``, and results for texts missing or altered."""
+    texts: dict[str, str] = {}
+    results: list[Result] = []
+    for article in graph.subjects(RDF.type, RCS.Article):
+        name = graph.value(article, RCS.sourceText)
+        if name is None:
+            continue
+        path = next((f / str(name) for f in folders if (f / str(name)).is_file()), None)
+        if path is None:
+            results.append(_result("Warning", article, f"source text {name} not found: quotes unchecked"))
+            continue
+        data = path.read_bytes()
+        expected = graph.value(article, RCS.sourceTextSha256)
+        if expected is not None and hashlib.sha256(data).hexdigest() != str(expected):
+            results.append(_result("Violation", article, f"{name} differs from its recorded SHA-256"))
+            continue
+        texts[str(article)] = data.decode("utf-8")
+    return texts, results
+
+
+def check_quotes(graph: Graph, texts: dict[str, str]) -> list[Result]:
+    """A violation for each quote that does not match its article's text at its offsets."""
+    results = []
+    for q in quotes(graph):
+        text = texts.get(q.article)
+        if text is None:
+            continue
+        problem = _mismatch(text, q)
+        if problem:
+            results.append(_result("Violation", URIRef(q.claim), problem))
+    return results
+
+
+def _mismatch(text: str, q: Quote) -> str | None:
+    at = text[q.start : q.end]
+    if at != q.exact:
+        return f"quote {q.exact!r} is not at {q.start}..{q.end} of the text (found {at!r})"
+    if text[max(0, q.start - len(q.prefix)) : q.start] != q.prefix:
+        return f"prefix of quote {q.exact!r} does not precede it in the text"
+    if text[q.end : q.end + len(q.suffix)] != q.suffix:
+        return f"suffix of quote {q.exact!r} does not follow it in the text"
+    return None
+
+
+def _result(severity: str, focus: URIRef, message: str) -> Result:
+    return Result(
+        severity=severity,
+        focus=str(focus),
+        focus_label=str(focus),
+        message=message,
+        shape=str(RCSH.QuoteMatchesSourceText),
+        component=str(RCSH.QuoteMatchesSourceTextComponent),
+    )
