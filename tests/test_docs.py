@@ -1,0 +1,48 @@
+"""The README cannot drift: its commands, options and exit codes exist, its example runs."""
+
+import re
+
+import pytest
+from rdflib import Graph
+
+from conftest import ROOT
+from rcsgraph.cli import build_parser
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def subcommands() -> dict[str, list[str]]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return {
+        name: [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+        for name, sub in action.choices.items()  # type: ignore[union-attr]
+    }
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    first_block = README.split("```")[1]
+    assert re.search(r"^make run\b", first_block, re.M)
+    assert re.search(r"^make test\b", first_block, re.M)
+
+
+@pytest.mark.parametrize("command", sorted(subcommands()))
+def test_every_command_and_option_is_documented(command: str) -> None:
+    usage = next((line for line in README.splitlines() if line.startswith(f"rcsgraph {command}")),
+                 None)
+    assert usage, f"README lacks a usage line for `rcsgraph {command}`"
+    for option in subcommands()[command]:
+        if option not in ("--help",):
+            assert option in usage, f"`rcsgraph {command} {option}` is not in README"
+
+
+def test_exit_codes_are_documented() -> None:
+    for code in ("| 0 |", "| 1 |", "| 2 |"):
+        assert code in README
+
+
+def test_readme_sparql_example_answers(graph: Graph) -> None:
+    query = re.search(r"```sparql\n(.*?)```", README, re.S)
+    assert query
+    rows = list(graph.query(query.group(1)))
+    assert [str(r[0]) for r in rows] == ["established in 1922"]  # type: ignore[index]
