@@ -73,17 +73,21 @@ def read_source_texts(graph: Graph, folders: Sequence[Path]) -> tuple[dict[str, 
     texts: dict[str, str] = {}
     results: list[Result] = []
     for article in graph.subjects(RDF.type, RCS.Article):
+        if not isinstance(article, URIRef):
+            continue
         name = graph.value(article, RCS.sourceText)
         if name is None:
             continue
         path = next((f / str(name) for f in folders if (f / str(name)).is_file()), None)
         if path is None:
-            results.append(_result("Warning", article, f"source text {name} not found: quotes unchecked"))
+            message = f"source text {name} not found beside the data: quotes unchecked"
+            results.append(_result("Warning", article, message))
             continue
         data = path.read_bytes()
         expected = graph.value(article, RCS.sourceTextSha256)
         if expected is not None and hashlib.sha256(data).hexdigest() != str(expected):
-            results.append(_result("Violation", article, f"{name} differs from its recorded SHA-256"))
+            message = f"{name} differs from its recorded SHA-256"
+            results.append(_result("Violation", article, message))
             continue
         texts[str(article)] = data.decode("utf-8")
     return texts, results

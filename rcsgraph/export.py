@@ -65,21 +65,23 @@ def build_context(ontology: Graph | None = None) -> dict[str, Any]:
     graph = ontology if ontology is not None else load_graph([resources.ontology_file()])
     terms: dict[str, Any] = dict(PREFIXES)
     namespace = str(RCS._NS)
-    for prop in sorted(set(graph.subjects(RDF.type, OWL.ObjectProperty))
-                       | set(graph.subjects(RDF.type, OWL.DatatypeProperty))):
+    properties = set(graph.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        graph.subjects(RDF.type, OWL.DatatypeProperty)
+    )
+    for prop in sorted(properties, key=str):
         name = str(prop)
         if not name.startswith(namespace):
             continue
-        term: dict[str, str] = {"@id": f"rcs:{name[len(namespace):]}"}
+        term: dict[str, str] = {"@id": f"rcs:{name[len(namespace) :]}"}
         rng = graph.value(prop, RDFS.range)
         if (prop, RDF.type, OWL.ObjectProperty) in graph:
             term["@type"] = "@id"
         elif rng in _TYPED_RANGES:
             term["@type"] = f"xsd:{str(rng).rsplit('#', 1)[1]}"
-        terms[name[len(namespace):]] = term
+        terms[name[len(namespace) :]] = term
     return {"@context": terms}
 
 
 def write_context(path: Path) -> None:
-    """Write the context derived from the ontology to ``path`` (used to refresh the shipped file)."""
+    """Write the context derived from the ontology to ``path`` (refreshes the shipped file)."""
     path.write_text(json.dumps(build_context(), indent=2) + "\n", encoding="utf-8")

@@ -22,7 +22,7 @@ def figures(graph: Graph) -> dict[str, int]:
     for name, pattern in FIGURES:
         query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"
         row = next(iter(graph.query(query, initNs={"rcs": RCS._NS})))
-        counts[name] = int(row[0])  # type: ignore[index]
+        counts[name] = int(row[0].toPython())  # type: ignore[index,union-attr]
     return counts
 
 

@@ -90,9 +90,7 @@ def test_report_formats(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
         assert len(Graph().parse(data=out, format="turtle")) > 0
 
 
-def test_export_to_file(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, graph: Graph
-) -> None:
+def test_export_to_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, graph: Graph) -> None:
     target = tmp_path / "dump.nt"
     code, out, _ = run(capsys, "export", "--format", "nt", "--output", str(target))
     assert code == 0 and out == ""

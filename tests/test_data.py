@@ -4,10 +4,10 @@ import csv
 from collections.abc import Iterator
 
 import pytest
+from conftest import shared_or_skip
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
-from conftest import shared_or_skip
 from rcsgraph.namespaces import ID, RCS
 
 IRCS = ID["society/iranian-red-crescent-society"]

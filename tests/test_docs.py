@@ -3,9 +3,9 @@
 import re
 
 import pytest
+from conftest import ROOT
 from rdflib import Graph
 
-from conftest import ROOT
 from rcsgraph.cli import build_parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -28,8 +28,9 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 @pytest.mark.parametrize("command", sorted(subcommands()))
 def test_every_command_and_option_is_documented(command: str) -> None:
-    usage = next((line for line in README.splitlines() if line.startswith(f"rcsgraph {command}")),
-                 None)
+    usage = next(
+        (line for line in README.splitlines() if line.startswith(f"rcsgraph {command}")), None
+    )
     assert usage, f"README lacks a usage line for `rcsgraph {command}`"
     for option in subcommands()[command]:
         if option not in ("--help",):

@@ -73,7 +73,7 @@ def test_each_quote_has_its_prefix_and_suffix_around_it(
 
 def test_the_splitter_finds_the_article_sentences(article_text: str) -> None:
     found = [article_text[a:b] for a, b in sentences(article_text)]
-    assert found[0].startswith("date 2022-09-18 TEHRAN – Cooperation")
+    assert found[0].startswith("date 2022-09-18 TEHRAN – Cooperation")  # noqa: RUF001
     assert "IRCS services worldwide" in found
     assert found[-1] == "FB/MG"
     assert any(s.startswith("Currently, some 14") and s.endswith("Ecuador.") for s in found)

@@ -38,7 +38,7 @@ def test_shipped_context_is_the_one_derived_from_the_ontology() -> None:
     assert shipped_context() == build_context(), (
         "rcsgraph/context.jsonld is stale: run "
         "`python -c 'from rcsgraph.export import write_context as w; "
-        'from rcsgraph.resources import context_file as f; w(f())\'`'
+        "from rcsgraph.resources import context_file as f; w(f())'`"
     )
 
 

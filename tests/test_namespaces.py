@@ -1,4 +1,4 @@
-"""The closed rcs: namespace and the ontology agree both ways, and nothing uses an undeclared term."""
+"""The closed rcs: namespace and the ontology agree both ways; no undeclared term is used."""
 
 import pytest
 from rdflib import Graph, URIRef

@@ -15,8 +15,9 @@ def run(*command: object, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_installed_wheel_validates_the_bundled_data(tmp_path: Path) -> None:
-    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", "dist", ROOT,
-                cwd=tmp_path)
+    built = run(
+        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", "dist", ROOT, cwd=tmp_path
+    )
     assert built.returncode == 0, built.stderr
     wheel = next((tmp_path / "dist").glob("rcsgraph-*.whl"))
     assert run(sys.executable, "-m", "venv", "venv", cwd=tmp_path).returncode == 0
@@ -24,8 +25,9 @@ def test_installed_wheel_validates_the_bundled_data(tmp_path: Path) -> None:
     installed = run(python, "-m", "pip", "install", "-q", wheel, cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr
 
-    where = run(python, "-c", "from rcsgraph import resources; print(resources.root())",
-                cwd=tmp_path)
+    where = run(
+        python, "-c", "from rcsgraph import resources; print(resources.root())", cwd=tmp_path
+    )
     assert where.stdout.strip().startswith(str(tmp_path / "venv")), where.stdout + where.stderr
 
     validated = run(tmp_path / "venv" / "bin" / "rcsgraph", "validate", cwd=tmp_path)
