@@ -57,6 +57,7 @@ class RCS(DefinedNamespace):
     during: URIRef
     evidence: URIRef
     facility: URIRef
+    facilityCountApproximate: URIRef
     helped: URIRef
     holder: URIRef
     inResponseTo: URIRef
@@ -81,7 +82,6 @@ class RCS(DefinedNamespace):
     technology: URIRef
     uses: URIRef
     within: URIRef
-    approximate: URIRef
     beneficiaries: URIRef
     competingProjects: URIRef
     competingSocieties: URIRef

@@ -42,7 +42,7 @@ def test_facilities_one_per_listed_country_operated_by_ircs_abroad(graph: Graph)
 def test_stated_facility_count_is_kept_as_stated(graph: Graph) -> None:
     service = ID["service/ircs-medical-services-abroad"]
     assert graph.value(service, RCS.statedFacilityCount) == Literal(14)
-    assert graph.value(service, RCS.approximate) == Literal(True)
+    assert graph.value(service, RCS.facilityCountApproximate) == Literal(True)
     assert graph.value(service, RCS.statedCountryCount) == Literal(13)
 
 
