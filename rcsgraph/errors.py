@@ -32,3 +32,15 @@ class NotConforming(RcsGraphError):
     """Data that was read but breaks the shapes or the evidence rules."""
 
     exit_code = 1
+
+
+class QuerySyntaxError(InputError):
+    """A SPARQL query or update that does not parse."""
+
+
+class StoreError(RcsGraphError):
+    """A store that cannot be opened, is locked, or refuses an operation."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """A write to a store opened read-only."""

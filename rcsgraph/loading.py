@@ -10,27 +10,28 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from rcsgraph import resources
+from rcsgraph import layout, resources
 from rcsgraph.errors import InputError, ParseError
 from rcsgraph.namespaces import PREFIXES
+from rcsgraph.store.base import Store
 
-#: RDF syntaxes we read, by file suffix.
+#: RDF syntaxes we read, by file suffix (names of ``rcsgraph.store.base.RDF_FORMATS``).
 FORMATS_BY_SUFFIX = {
     ".ttl": "turtle",
     ".trig": "trig",
     ".nt": "nt",
     ".nq": "nquads",
-    ".jsonld": "json-ld",
+    ".jsonld": "jsonld",
     ".rdf": "xml",
     ".owl": "xml",
 }
 
-#: Named graph of each bundled file in a dataset: ``…/graph/{file stem}``.
-GRAPH_BASE = "https://w3id.org/rcsgraph/graph/"
+#: rdflib's parser for each syntax.
+RDFLIB_PARSERS = {"jsonld": "json-ld"}
 
 
 def rdf_format(path: Path) -> str:
-    """The rdflib parser name for a file, chosen by its suffix."""
+    """The syntax of a file, chosen by its suffix."""
     try:
         return FORMATS_BY_SUFFIX[path.suffix.lower()]
     except KeyError:
@@ -38,17 +39,25 @@ def rdf_format(path: Path) -> str:
         raise InputError(f"{path}: unknown RDF file type (expected one of {known})") from None
 
 
-def parse_into(graph: Graph, path: Path) -> Graph:
-    """Parse one file into ``graph``; a missing or malformed file raises ``InputError``."""
-    fmt = rdf_format(path)
+def read_text(path: Path) -> str:
+    """The UTF-8 text of an RDF file; a missing or undecodable file raises ``InputError``."""
+    rdf_format(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        data = path.read_bytes().decode("utf-8")
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ParseError(str(path), None, f"not UTF-8 text (byte {exc.start})") from None
+
+
+def parse_into(graph: Graph, path: Path) -> Graph:
+    """Parse one file into ``graph``; a missing or malformed file raises ``InputError``."""
+    data = read_text(path)
+    fmt = rdf_format(path)
     try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        graph.parse(
+            data=data, format=RDFLIB_PARSERS.get(fmt, fmt), publicID=path.resolve().as_uri()
+        )
     except BadSyntax as exc:
         raise ParseError(str(path), exc.lines + 1, str(exc._why)) from None
     except (SyntaxError, ValueError) as exc:  # the XML, N-Triples and JSON-LD parsers
@@ -83,7 +92,21 @@ def knowledge_dataset(data: Sequence[Path] | None = None) -> Dataset:
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True)
-    files = list(data) if data else resources.data_files()
-    for path in [resources.ontology_file(), *files]:
-        parse_into(dataset.graph(URIRef(GRAPH_BASE + path.stem)), path)
+    parse_into(dataset.graph(URIRef(layout.ONTOLOGY_GRAPH)), resources.ontology_file())
+    for path in list(data) if data else resources.data_files():
+        parse_into(dataset.graph(URIRef(layout.data_graph(path))), path)
     return dataset
+
+
+def fill_store(store: Store, data: Sequence[Path] | None = None) -> None:
+    """Load the ontology and ``data`` (default: the bundled data) into their named graphs.
+
+    Files are checked by rdflib's parser first, so a syntax error reads the same whatever the
+    backend (``file:line: reason``).
+    """
+    files = list(data) if data else resources.data_files()
+    for path in files:
+        load_graph([path])
+    store.load(resources.ontology_file().read_bytes(), "turtle", layout.ONTOLOGY_GRAPH)
+    for path in files:
+        store.load(read_text(path).encode("utf-8"), rdf_format(path), layout.data_graph(path))

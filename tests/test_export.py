@@ -19,7 +19,7 @@ def test_trig_keeps_one_named_graph_per_file_and_the_same_triples(graph: Graph) 
     dataset = Dataset()
     dataset.parse(data=export("trig"), format="trig")
     names = {str(g.identifier).rsplit("/", 1)[1] for g in dataset.graphs() if len(g)}
-    assert {"rcs", "article", "links"} <= names
+    assert {"ontology", "article", "links"} <= names
     union = Graph()
     for quad in dataset.quads():
         union.add(quad[:3])
