@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rcsgraph import __version__, report, summary
+from rcsgraph import __version__, building, report, summary
 from rcsgraph.errors import InputError, NotConforming, RcsGraphError
 from rcsgraph.export import FORMATS, export
 from rcsgraph.validation import load_and_validate, validate
@@ -53,6 +53,33 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0 if result.conforms else NotConforming.exit_code
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    """Rebuild the on-disk store from the ontology, the data and the bundles added before."""
+    progress = None if args.quiet else building.progress_bar()
+    outcome = building.load(
+        args.store, args.files or None, progress=progress, validate=not args.skip_validation
+    )
+    _say_published(outcome, args.quiet)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Validate article bundles with what is stored and add each as its own named graph."""
+    outcome = building.add(args.store, args.files, progress=None)
+    _say_published(outcome, quiet=False)
+    return 0
+
+
+def _say_published(outcome: building.Outcome, quiet: bool) -> None:
+    if quiet:
+        return
+    graphs = len(outcome.graphs)
+    print(f"published {outcome.generation.name}: {outcome.quads} quads in {graphs} graphs")
+    for name in outcome.graphs:
+        print(f"  {name}")
+    print(report.summary_line(outcome.report))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rcsgraph",
@@ -74,6 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     p.set_defaults(run=cmd_export)
 
+    p = commands.add_parser("load", help="build the on-disk store (atomically replaced)")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
+    p.add_argument("--store", type=Path, required=True, metavar="PATH", help="store folder")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    p.add_argument(
+        "--skip-validation", action="store_true", help="publish without validating (benchmarks)"
+    )
+    p.set_defaults(run=cmd_load)
+
+    p = commands.add_parser("add", help="add article bundles to the on-disk store")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Turtle or TriG bundles")
+    p.add_argument("--store", type=Path, required=True, metavar="PATH", help="store folder")
+    p.set_defaults(run=cmd_add)
+
     p = commands.add_parser("summary", help="build and validate the graph, print key figures")
     p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
     p.set_defaults(run=cmd_summary)
@@ -85,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)
+    except building.Refused as exc:
+        sys.stdout.write(report.to_text(exc.report))
+        print(f"rcsgraph: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except RcsGraphError as exc:
         print(f"rcsgraph: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -78,13 +78,16 @@ def read_source_texts(graph: Graph, folders: Sequence[Path]) -> tuple[dict[str, 
         name = graph.value(article, RCS.sourceText)
         if name is None:
             continue
-        path = next((f / str(name) for f in folders if (f / str(name)).is_file()), None)
+        expected = graph.value(article, RCS.sourceTextSha256)
+        # beside the data under its own name, or in a store's text folder under its checksum
+        names = [str(name), *([f"{expected}.txt"] if expected is not None else [])]
+        candidates = (f / n for f in folders for n in names)
+        path = next((c for c in candidates if c.is_file()), None)
         if path is None:
             message = f"source text {name} not found beside the data: quotes unchecked"
             results.append(_result("Warning", article, message))
             continue
         data = path.read_bytes()
-        expected = graph.value(article, RCS.sourceTextSha256)
         if expected is not None and hashlib.sha256(data).hexdigest() != str(expected):
             message = f"{name} differs from its recorded SHA-256"
             results.append(_result("Violation", article, message))

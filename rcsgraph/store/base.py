@@ -15,7 +15,7 @@ from different engines compare with ``==``.
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Self
 
 from rdflib.term import Identifier
 
@@ -85,7 +85,7 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release what the store holds open."""
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
