@@ -66,7 +66,8 @@ def test_add_accepts_a_valid_bundle_and_queries_see_it(store_path: Path, bundle:
         answer = store.query("ASK { ?s a <https://w3id.org/rcsgraph/ontology#Society> }", {})
         assert answer.boolean
         labels = store.query(
-            "SELECT ?society ?source WHERE { GRAPH ?g { ?society a <https://w3id.org/rcsgraph/ontology#Society> } "
+            "PREFIX rcs: <https://w3id.org/rcsgraph/ontology#> "
+            "SELECT ?society ?source WHERE { GRAPH ?g { ?society a rcs:Society } "
             "GRAPH <https://w3id.org/rcsgraph/graph/provenance> { ?g "
             "<http://purl.org/dc/terms/source> ?source } }"
         )
