@@ -20,7 +20,8 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 QUERIES = {
     "join": """SELECT ?facility ?country ?label WHERE {
         ?facility a rcs:Facility ; rcs:locatedIn ?country ; rcs:operatedBy ?society .
-        ?country skos:prefLabel ?label . ?society rcs:country ?home . FILTER (?country != ?home) }""",
+        ?country skos:prefLabel ?label . ?society rcs:country ?home .
+        FILTER (?country != ?home) }""",
     "optional": """SELECT ?country ?label ?iso2 WHERE {
         ?country a rcs:Country ; skos:prefLabel ?label .
         OPTIONAL { ?country rcs:iso3166Alpha2 ?iso2 } } ORDER BY ?label""",
@@ -43,8 +44,10 @@ QUERIES = {
         OPTIONAL { ?m rcs:helped ?target } FILTER NOT EXISTS { ?m rcs:inResponseTo ?e } }""",
     "ask": """ASK { ?s owl:sameAs <http://www.wikidata.org/entity/Q794> }""",
     "construct": """CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c a rcs:Country ; rdfs:label ?l }""",
-    "values-order-limit": """SELECT ?c ?l WHERE { VALUES ?c { <https://w3id.org/rcsgraph/id/country/irn>
-        <https://w3id.org/rcsgraph/id/country/irq> } ?c skos:prefLabel ?l } ORDER BY DESC(?l) LIMIT 1""",
+    "values-order-limit": """SELECT ?c ?l WHERE {
+        VALUES ?c { <https://w3id.org/rcsgraph/id/country/irn>
+                    <https://w3id.org/rcsgraph/id/country/irq> }
+        ?c skos:prefLabel ?l } ORDER BY DESC(?l) LIMIT 1""",
 }
 
 
