@@ -1,5 +1,5 @@
 # Two commands work on a fresh machine with Python 3.11 and make:
-#   make run    build the graph from the bundled article, validate it, print a summary
+#   make run    serve the SPARQL endpoint on the bundled article (http://127.0.0.1:5000/sparql)
 #   make test   run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/rcsgraph summary
+	$(BIN)/rcsgraph serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

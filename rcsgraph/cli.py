@@ -10,9 +10,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rcsgraph import __version__, building, report, summary
+from rcsgraph import __version__, building, report, storage, summary
 from rcsgraph.errors import InputError, NotConforming, RcsGraphError
 from rcsgraph.export import FORMATS, export
+from rcsgraph.push import push
 from rcsgraph.validation import load_and_validate, validate
 
 _RENDERERS: dict[str, Callable[[report.Report], str]] = {
@@ -80,6 +81,36 @@ def _say_published(outcome: building.Outcome, quiet: bool) -> None:
     print(report.summary_line(outcome.report))
 
 
+def cmd_push(args: argparse.Namespace) -> int:
+    """Copy every graph of the store to a Graph Store Protocol endpoint, one PUT per graph."""
+    if args.password is not None and args.user is None:
+        raise InputError("--password needs --user")
+    with storage.open_store(args.store) as store:
+        pushed = push(store, args.gsp, args.user, args.password)
+    for graph, count in pushed.items():
+        print(f"{count}\t{graph}")
+    print(f"pushed {sum(pushed.values())} triples in {len(pushed)} graphs to {args.gsp}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the SPARQL endpoint with a production WSGI server until interrupted."""
+    import waitress
+
+    from rcsgraph.config import load_settings
+    from rcsgraph.web import create_app
+
+    overrides = {"store": args.store, "timeout": args.timeout, "workers": args.workers}
+    settings = load_settings(overrides)
+    app = create_app(settings)
+    print(f"rcsgraph: serving http://{args.host}:{args.port}/sparql", file=sys.stderr, flush=True)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=settings.threads, ident=None)
+    finally:
+        app.extensions["rcsgraph"].pool.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rcsgraph",
@@ -115,9 +146,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, required=True, metavar="PATH", help="store folder")
     p.set_defaults(run=cmd_add)
 
+    p = commands.add_parser("serve", help="serve the SPARQL endpoint")
+    p.add_argument("--store", type=Path, metavar="PATH", help="store folder (default: bundled)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    p.add_argument("--port", type=int, default=5000, help="port (default: %(default)s)")
+    p.add_argument("--timeout", type=float, metavar="S", help="seconds a query may run")
+    p.add_argument("--workers", type=int, metavar="N", help="query worker processes")
+    p.set_defaults(run=cmd_serve)
+
     p = commands.add_parser("summary", help="build and validate the graph, print key figures")
     p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
     p.set_defaults(run=cmd_summary)
+
+    p = commands.add_parser("push", help="copy the store to a SPARQL Graph Store endpoint")
+    p.add_argument("--store", type=Path, required=True, metavar="PATH", help="the store to copy")
+    p.add_argument("--gsp", required=True, metavar="URL", help="Graph Store Protocol endpoint")
+    p.add_argument("--user", help="user name, for HTTP basic or digest authentication")
+    p.add_argument("--password", help="password of --user")
+    p.set_defaults(run=cmd_push)
     return parser
 
 

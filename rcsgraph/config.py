@@ -1,0 +1,58 @@
+"""Settings: defaults, then ``RCSGRAPH_*`` environment variables, then explicit overrides."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from rcsgraph.errors import InputError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service can be told. Each field is also ``RCSGRAPH_{NAME}``."""
+
+    base_iri: str = "https://w3id.org/rcsgraph/"  # canonical base of the published IRIs
+    store: Path | None = None  # an on-disk store folder; None serves the bundled graph
+    timeout: float = 30.0  # seconds a query may run before it is stopped (503)
+    workers: int = 2  # query worker processes
+    threads: int = 8  # HTTP threads of the WSGI server
+    row_cap: int = 10_000  # most rows or triples in one answer (announced when reached)
+    body_cap: int = 1_000_000  # largest request body, in bytes (413 beyond)
+    max_query_length: int = 100_000  # characters (400 beyond)
+    max_nesting: int = 64  # braces and parentheses (400 beyond)
+    update_token: str | None = None  # enables SPARQL Update with `Authorization: Bearer …`
+    service_allow: tuple[str, ...] = ()  # SERVICE IRIs that may be called
+    queue_wait: float = 10.0  # seconds a request waits for a free worker (503 beyond)
+    graphs: Mapping[str, str] = field(default_factory=dict)  # extra files by graph IRI (tests)
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Settings from defaults, the environment and ``overrides``, each over the one before."""
+    values: dict[str, Any] = {}
+    for spec in fields(Settings):
+        raw = os.environ.get(f"RCSGRAPH_{spec.name.upper()}")
+        if raw is not None and spec.name != "graphs":
+            values[spec.name] = _convert(spec.name, raw)
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    unknown = set(values) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise InputError(f"unknown settings: {', '.join(sorted(unknown))}")
+    return Settings(**values)
+
+
+def _convert(name: str, raw: str) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind in ("float", float):
+            return float(raw)
+        if kind in ("int", int):
+            return int(raw)
+    except ValueError:
+        raise InputError(f"RCSGRAPH_{name.upper()}={raw!r} is not a number") from None
+    if name == "store":
+        return Path(raw)
+    if name == "service_allow":
+        return tuple(item for item in raw.split() if item)
+    return raw

@@ -1,0 +1,125 @@
+"""Queries run in worker processes that can be killed: real timeouts, other clients unaffected.
+
+The web process never evaluates SPARQL itself. A ``Pool`` keeps ``size`` workers, each holding its
+own store handle; a request borrows an idle worker, sends it a ``Job`` and waits at most the
+timeout. A worker past its time is killed (the engine cannot be interrupted otherwise) and a fresh
+one takes its place. Workers start from a fork server that has the engine already imported, so a
+replacement is ready in milliseconds plus the store's opening time.
+"""
+
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from rcsgraph.errors import RcsGraphError, StoreError
+
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload(["pyoxigraph", "rcsgraph.worker"])
+
+
+class Timeout(RcsGraphError):
+    """The query ran past its time and was stopped."""
+
+
+class Busy(RcsGraphError):
+    """Every worker stayed busy for as long as a request may wait."""
+
+
+class WorkerLost(RcsGraphError):
+    """A worker died while answering (it is replaced)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request for a worker: what to run and how to write the answer."""
+
+    kind: str  # "query" or "update"
+    text: str
+    media_type: str = ""
+    cap: int = 10_000
+    limit: int | None = None
+    star: tuple[int, int] | None = None
+    variables: tuple[str, ...] = ()
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Worker:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        from rcsgraph import worker  # the child's entry point, imported by the fork server too
+
+        self.connection, child = _context.Pipe()
+        self.process = _context.Process(target=worker.main, args=(child, spec), daemon=True)
+        self.process.start()
+        child.close()
+        ready = self.connection.recv() if self.connection.poll(60) else ("error", "no answer")
+        if ready[0] != "ready":
+            self.stop()
+            raise StoreError(f"a query worker could not open the store: {ready[1]}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class Pool:
+    """``size`` workers over one store, specified by ``spec`` (see ``rcsgraph.worker.open``)."""
+
+    def __init__(self, spec: dict[str, Any], size: int, wait: float = 30.0) -> None:
+        self.spec, self.wait = spec, wait
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.all: set[_Worker] = set()
+        self.lock = threading.Lock()
+        for _ in range(max(1, size)):
+            self._add()
+
+    def run(self, job: Job, timeout: float) -> Any:
+        """Run ``job`` on an idle worker; raise ``Timeout``, ``Busy`` or ``WorkerLost``."""
+        try:
+            worker = self.idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise Busy("every query worker is busy; try again shortly") from None
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(timeout):
+                self._replace(worker)
+                raise Timeout(f"the query ran past the time limit of {timeout:g} s and was stopped")
+            reply = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise WorkerLost(
+                "the query worker stopped unexpectedly; it has been replaced"
+            ) from None
+        self.idle.put(worker)
+        return reply
+
+    def close(self) -> None:
+        with self.lock:
+            for worker in list(self.all):
+                worker.stop()
+            self.all.clear()
+
+    def _add(self) -> None:
+        worker = _Worker(self.spec)
+        with self.lock:
+            self.all.add(worker)
+        self.idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Stop ``worker`` and start its successor in the background, so the answer is not
+        delayed by the new worker opening its store."""
+        worker.stop()
+        with self.lock:
+            self.all.discard(worker)
+        threading.Thread(target=self._add_quietly, daemon=True).start()
+
+    def _add_quietly(self) -> None:
+        try:
+            self._add()
+        except StoreError:  # the store went away; later requests will say so by waiting
+            pass

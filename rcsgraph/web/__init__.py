@@ -1,0 +1,26 @@
+"""The web application: ``create_app(settings)``, one blueprint per concern."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from rcsgraph.config import Settings, load_settings
+from rcsgraph.web import errors, sparql
+from rcsgraph.web.service import build_endpoint
+
+
+def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """A Flask application serving the store the settings name (default: the bundled graph).
+
+    Starts the query workers; call ``app.extensions["rcsgraph"].pool.close()`` (or let the
+    process end) to stop them.
+    """
+    if not isinstance(settings, Settings):
+        settings = load_settings(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.body_cap
+    app.extensions["rcsgraph"] = build_endpoint(settings)
+    app.register_blueprint(sparql.blueprint)
+    errors.register(app)
+    return app

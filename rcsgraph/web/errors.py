@@ -1,0 +1,64 @@
+"""Errors as HTTP answers: status by exception class, body as JSON or text by Accept.
+
+The one place (with the CLI) where rcsgraph's exceptions are translated.
+"""
+
+import json
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from rcsgraph.endpoint import EvaluationError, NotAcceptable, Refused, Unauthorized
+from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError, StoreError
+from rcsgraph.executor import Busy, Timeout, WorkerLost
+from rcsgraph.web.protocol import ProtocolError
+
+STATUS: list[tuple[type[Exception], int]] = [
+    (ProtocolError, 400),  # its own status overrides, see status_of
+    (QuerySyntaxError, 400),
+    (Refused, 400),
+    (EvaluationError, 400),
+    (NotAcceptable, 406),
+    (Unauthorized, 401),
+    (Timeout, 503),
+    (Busy, 503),
+    (WorkerLost, 500),
+    (StoreError, 500),
+    (InputError, 400),
+]
+
+
+def status_of(error: RcsGraphError) -> int:
+    if isinstance(error, ProtocolError):
+        return error.status
+    return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """``{"error": …, "status": …}`` for clients that prefer JSON, else one line of text."""
+    best = request.accept_mimetypes.best_match(["text/plain", "application/json"])
+    if best == "application/json":
+        body, media = json.dumps({"status": status, "error": message}), "application/json"
+    else:
+        body, media = message + "\n", "text/plain; charset=utf-8"
+    response = Response(body, status=status, content_type=media, headers=headers or {})
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(RcsGraphError)
+    def known(error: RcsGraphError) -> Response:
+        status = status_of(error)
+        headers = {"Retry-After": "5"} if isinstance(error, Busy | Timeout) else {}
+        if isinstance(error, Unauthorized):
+            headers["WWW-Authenticate"] = 'Bearer realm="rcsgraph"'
+        return error_response(status, str(error), headers)
+
+    @app.errorhandler(HTTPException)
+    def http(error: HTTPException) -> Response:
+        message = error.description or error.name
+        response = error_response(error.code or 500, str(message))
+        if error.code == 405:
+            response.headers["Allow"] = "GET, POST, OPTIONS"
+        return response

@@ -1,0 +1,99 @@
+"""Reading a SPARQL Protocol request: which operation, its text, and its dataset.
+
+Follows the SPARQL 1.1 Protocol: a query by GET, by POST form or by POST
+``application/sparql-query``; an update by POST form or ``application/sparql-update``; the
+dataset parameters ``default-graph-uri``/``named-graph-uri`` (query) and
+``using-graph-uri``/``using-named-graph-uri`` (update), which may repeat.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request
+
+from rcsgraph.errors import InputError
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+class ProtocolError(InputError):
+    """A request the protocol does not allow; carries the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A query or an update, with the dataset the request gave for it."""
+
+    kind: str  # "query" or "update"
+    text: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+def read(request: Request) -> Operation | None:
+    """The operation a request carries, or None when it carries none (service description)."""
+    if request.method == "GET":
+        return _from_params(request.args, allow_update=False)
+    media = (request.mimetype or "").lower()
+    body = _utf8(request.get_data(cache=True))
+    if media == FORM:
+        fields = parse_qs(body, keep_blank_values=True)
+        params: MultiDict[str, str] = MultiDict(
+            [(k, v) for k, values in fields.items() for v in values]
+            + list(request.args.items(multi=True))
+        )
+        operation = _from_params(params, allow_update=True)
+        if operation is None:
+            raise ProtocolError(400, "a POST form must carry a `query` or an `update` field")
+        return operation
+    if media in (QUERY_TYPE, UPDATE_TYPE):
+        kind = "query" if media == QUERY_TYPE else "update"
+        if "query" in request.args or "update" in request.args:
+            raise ProtocolError(400, "the operation is in the body; do not repeat it in the URL")
+        return _with_dataset(kind, body, request.args)
+    if not media:
+        raise ProtocolError(
+            400, "a POST needs a Content-Type: " + ", ".join([FORM, QUERY_TYPE, UPDATE_TYPE])
+        )
+    raise ProtocolError(
+        415, f"cannot read a body of type {media}; use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}"
+    )
+
+
+def _from_params(params: MultiDict[str, str], allow_update: bool) -> Operation | None:
+    queries, updates = params.getlist("query"), params.getlist("update")
+    if queries and updates:
+        raise ProtocolError(400, "send either `query` or `update`, not both")
+    if len(queries) > 1 or len(updates) > 1:
+        raise ProtocolError(400, "send exactly one `query` or `update`")
+    if updates and not allow_update:
+        raise ProtocolError(400, "an update must be sent by POST")
+    if queries:
+        return _with_dataset("query", queries[0], params)
+    if updates:
+        return _with_dataset("update", updates[0], params)
+    return None
+
+
+def _with_dataset(kind: str, text: str, params: MultiDict[str, str]) -> Operation:
+    names = ("default-graph-uri", "named-graph-uri")
+    if kind == "update":
+        names = ("using-graph-uri", "using-named-graph-uri")
+    default, named = (tuple(params.getlist(n)) for n in names)
+    if not default and not named:
+        return Operation(kind, text)
+    return Operation(kind, text, default, named)
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"the request body is not UTF-8 (byte {exc.start})") from None

@@ -1,0 +1,40 @@
+"""Build the endpoint the settings describe: which store, how many workers, which graphs."""
+
+from typing import Any
+
+from rcsgraph import layout, resources, storage
+from rcsgraph.config import Settings
+from rcsgraph.endpoint import Endpoint
+from rcsgraph.executor import Pool
+
+
+def store_spec(settings: Settings) -> dict[str, Any]:
+    """How each worker opens the store (see ``rcsgraph.worker.open_store``)."""
+    if settings.store is not None:
+        generation = storage.current_generation(settings.store)
+        if generation is None:
+            from rcsgraph.errors import StoreError
+
+            raise StoreError(f"{settings.store}: no store here (run `rcsgraph load --store`)")
+        return {"kind": "disk", "path": str(generation)}
+    if settings.graphs:
+        return {"kind": "memory", "graphs": dict(settings.graphs)}
+    return {"kind": "bundled"}
+
+
+def known_graphs(settings: Settings) -> set[str]:
+    """The named graphs FROM may name."""
+    if settings.store is not None:
+        with storage.open_store(settings.store) as store:
+            return set(store.graphs())
+    if settings.graphs:
+        return set(settings.graphs)
+    data = [layout.data_graph(path) for path in resources.data_files()]
+    return {layout.ONTOLOGY_GRAPH, *data}
+
+
+def build_endpoint(settings: Settings) -> Endpoint:
+    spec = store_spec(settings)
+    graphs = known_graphs(settings)
+    pool = Pool(spec, settings.workers, wait=settings.queue_wait)
+    return Endpoint(settings, pool, graphs)

@@ -1,0 +1,164 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint and its service description."""
+
+from html import escape
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from rcsgraph import conneg
+from rcsgraph.endpoint import Endpoint, NotAcceptable
+from rcsgraph.endpoint import Request as SparqlRequest
+from rcsgraph.results import Answer
+from rcsgraph.web import protocol
+
+blueprint = Blueprint("sparql", __name__)
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+    "Access-Control-Expose-Headers": "X-Row-Cap, Warning, Retry-After",
+}
+SD_TYPES = {"html": "text/html", **{k: conneg.RDF_TYPES[k] for k in ("ttl", "jsonld", "rdf", "nt")}}
+
+
+def endpoint() -> Endpoint:
+    found: Endpoint = current_app.extensions["rcsgraph"]
+    return found
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    """Answer a query or update; without one, describe the service."""
+    operation = protocol.read(request)
+    if operation is None:
+        return service_description()
+    answer = endpoint().handle(
+        SparqlRequest(
+            kind=operation.kind,
+            text=operation.text,
+            accept=request.headers.get("Accept"),
+            format=request.args.get("format"),
+            authorization=request.headers.get("Authorization"),
+            default_graphs=operation.default_graphs,
+            named_graphs=operation.named_graphs,
+        )
+    )
+    return _response(answer)
+
+
+@blueprint.route("/sparql", methods=["OPTIONS"])
+def preflight() -> Response:
+    return Response(status=204, headers=CORS)
+
+
+def _response(answer: Answer) -> Response:
+    media = answer.media_type
+    if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
+        media += "; charset=utf-8"
+    headers = {**CORS, **answer.headers, "Vary": "Accept"}
+    return Response(answer.body, status=200, content_type=media, headers=headers)
+
+
+def service_description() -> Response:
+    """The SPARQL Service Description of this endpoint, as RDF or as an HTML page."""
+    wanted = conneg.by_format(request.args.get("format"), SD_TYPES)
+    media = wanted or conneg.choose(request.headers.get("Accept"), list(SD_TYPES.values()))
+    if media is None:
+        raise NotAcceptable(
+            "the service description is available as " + ", ".join(SD_TYPES.values())
+        )
+    graph = describe(request.base_url, endpoint())
+    if media == "text/html":
+        return Response(
+            _page(graph, request.base_url),
+            content_type="text/html; charset=utf-8",
+            headers={**CORS, "Vary": "Accept"},
+        )
+    fmt = {
+        "text/turtle": "turtle",
+        "application/ld+json": "json-ld",
+        "application/rdf+xml": "xml",
+        "application/n-triples": "nt",
+    }[media]
+    return Response(
+        graph.serialize(format=fmt),
+        content_type=media + "; charset=utf-8",
+        headers={**CORS, "Vary": "Accept"},
+    )
+
+
+def describe(url: str, served: Endpoint) -> Graph:
+    """``sd:Service`` with its languages, result formats, features and named graphs."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    service = URIRef(url)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if served.settings.update_token:
+        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
+        graph.add((service, SD.resultFormat, FORMATS[name]))
+    dataset, default = BNode(), BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    for name in sorted(served.graphs):
+        node = BNode()
+        graph.add((dataset, SD.namedGraph, node))
+        graph.add((node, RDF.type, SD.NamedGraph))
+        graph.add((node, SD.name, URIRef(name)))
+    graph.add(
+        (
+            service,
+            URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+            Literal(
+                "rcsgraph SPARQL endpoint: the default graph is the union of the named "
+                f"graphs; queries stop after {served.settings.timeout:g} s; answers are "
+                f"capped at {served.settings.row_cap} rows (announced).",
+                lang="en",
+            ),
+        )
+    )
+    return graph
+
+
+def _page(graph: Graph, url: str) -> str:
+    graphs = "".join(
+        f"<li><code>{escape(str(g))}</code></li>"
+        for g in sorted(graph.objects(None, SD.name), key=str)
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>rcsgraph SPARQL endpoint</title></head>
+<body><main>
+<h1>SPARQL endpoint</h1>
+<p>Send a SPARQL 1.1 query to <code>{escape(url)}</code> by GET (<code>?query=</code>) or POST.
+The default graph is the union of the named graphs.</p>
+<form method="get" action="{escape(url)}">
+<label for="query">Query</label><br>
+<textarea id="query" name="query" rows="10" cols="80">
+SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea><br>
+<label for="format">Results as</label>
+<select id="format" name="format"><option>json</option><option>xml</option><option>csv</option>
+<option>tsv</option></select>
+<button type="submit">Run</button>
+</form>
+<h2>Named graphs</h2><ul>{graphs}</ul>
+</main></body></html>
+"""
