@@ -7,6 +7,7 @@ one takes its place. Workers start from a fork server that has the engine alread
 replacement is ready in milliseconds plus the store's opening time.
 """
 
+import contextlib
 import multiprocessing
 import queue
 import threading
@@ -119,7 +120,5 @@ class Pool:
         threading.Thread(target=self._add_quietly, daemon=True).start()
 
     def _add_quietly(self) -> None:
-        try:
+        with contextlib.suppress(StoreError):  # the store went away: requests will wait, 503
             self._add()
-        except StoreError:  # the store went away; later requests will say so by waiting
-            pass

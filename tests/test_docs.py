@@ -47,3 +47,14 @@ def test_readme_sparql_example_answers(graph: Graph) -> None:
     assert query
     rows = list(graph.query(query.group(1)))
     assert [str(r[0]) for r in rows] == ["established in 1922"]  # type: ignore[index]
+
+
+def test_every_setting_is_documented() -> None:
+    from dataclasses import fields
+
+    from rcsgraph.config import Settings
+
+    internal = {"graphs"}  # files preloaded by tests, not a user setting
+    for spec in fields(Settings):
+        if spec.name not in internal:
+            assert f"RCSGRAPH_{spec.name.upper()}" in README, spec.name
