@@ -11,11 +11,12 @@ from rcsgraph.cli import build_parser
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def subcommands() -> dict[str, list[str]]:
+def subcommands() -> dict[str, list[list[str]]]:
+    """Each subcommand's options, as the spellings of each (``["-p", "--param"]``)."""
     parser = build_parser()
     action = next(a for a in parser._actions if a.dest == "command")
     return {
-        name: [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+        name: [a.option_strings for a in sub._actions if a.option_strings]
         for name, sub in action.choices.items()  # type: ignore[union-attr]
     }
 
@@ -32,9 +33,11 @@ def test_every_command_and_option_is_documented(command: str) -> None:
         (line for line in README.splitlines() if line.startswith(f"rcsgraph {command}")), None
     )
     assert usage, f"README lacks a usage line for `rcsgraph {command}`"
-    for option in subcommands()[command]:
-        if option not in ("--help",):
-            assert option in usage, f"`rcsgraph {command} {option}` is not in README"
+    for spellings in subcommands()[command]:
+        if "--help" not in spellings:
+            assert any(re.search(re.escape(o) + r"(?![\w-])", usage) for o in spellings), (
+                f"`rcsgraph {command} {spellings[-1]}` is not in README"
+            )
 
 
 def test_exit_codes_are_documented() -> None:
@@ -58,3 +61,13 @@ def test_every_setting_is_documented() -> None:
     for spec in fields(Settings):
         if spec.name not in internal:
             assert f"RCSGRAPH_{spec.name.upper()}" in README, spec.name
+
+
+def test_every_canned_query_is_in_the_catalogue_table() -> None:
+    from rcsgraph.queries import load_catalogue
+
+    for name, query in load_catalogue().items():
+        row = next((line for line in README.splitlines() if line.startswith(f"| `{name}` |")), "")
+        assert row, f"README's catalogue table lacks {name}"
+        for column in query.columns:
+            assert column in row, f"README does not list {name}'s column {column}"
