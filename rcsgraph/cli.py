@@ -14,6 +14,7 @@ from rcsgraph import __version__, building, report, storage, summary
 from rcsgraph.errors import InputError, NotConforming, RcsGraphError
 from rcsgraph.export import FORMATS, export
 from rcsgraph.push import push
+from rcsgraph.store import Store
 from rcsgraph.validation import load_and_validate, validate
 
 _RENDERERS: dict[str, Callable[[report.Report], str]] = {
@@ -111,6 +112,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a canned query of the catalogue and print its answer."""
+    from rcsgraph import queries, rendering
+
+    catalogue = queries.load_catalogue()
+    if args.list:
+        width = max(len(name) for name in catalogue)
+        for name, query in catalogue.items():
+            print(f"{name:<{width}}  {query.summary}")
+        return 0
+    if args.name is None:
+        raise InputError("name a query (see `rcsgraph query --list`)")
+    if args.name not in catalogue:
+        raise InputError(f"no query named {args.name!r} (see `rcsgraph query --list`)")
+    params = dict(_key_value(p) for p in args.param)
+    query = catalogue[args.name]
+    queries.bind(query, params)  # reject bad parameters before opening any store
+    with _open_store(args.store) as store:
+        answer = queries.run(store, query, params)
+    fmt = args.format or ("table" if query.form == "SELECT" else "ttl")
+    sys.stdout.buffer.write(rendering.render(answer, fmt))
+    return 0
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise InputError(f"-p takes KEY=VALUE, not {text!r}")
+    return key.strip(), value
+
+
+def _open_store(path: Path | None) -> Store:
+    from rcsgraph.loading import fill_store
+    from rcsgraph.storage import open_store
+    from rcsgraph.store import OxigraphStore
+
+    if path is not None:
+        return open_store(path)
+    store = OxigraphStore()
+    fill_store(store)
+    return store
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rcsgraph",
@@ -145,6 +189,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Turtle or TriG bundles")
     p.add_argument("--store", type=Path, required=True, metavar="PATH", help="store folder")
     p.set_defaults(run=cmd_add)
+
+    p = commands.add_parser("query", help="run a canned query of the catalogue")
+    p.add_argument("name", nargs="?", metavar="NAME", help="the query (see --list)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument(
+        "--format", choices=["table", "json", "xml", "csv", "tsv", "ttl", "nt", "jsonld"]
+    )
+    p.add_argument("--list", action="store_true", help="list the catalogue with summaries")
+    p.add_argument("--store", type=Path, metavar="PATH", help="store folder (default: bundled)")
+    p.set_defaults(run=cmd_query)
 
     p = commands.add_parser("serve", help="serve the SPARQL endpoint")
     p.add_argument("--store", type=Path, metavar="PATH", help="store folder (default: bundled)")
