@@ -106,3 +106,13 @@ def test_engines_hold_the_same_graphs(both: tuple[Store, Store]) -> None:
     assert oxigraph.count() == reference.count()
     for graph in oxigraph.graphs():
         assert oxigraph.count(graph) == reference.count(graph)
+
+
+def test_backends_are_chosen_by_name() -> None:
+    from rcsgraph.errors import InputError
+    from rcsgraph.store import BACKENDS, open_backend
+
+    assert set(BACKENDS) == {"oxigraph", "rdflib", "remote"}
+    assert open_backend("rdflib").name == "rdflib"
+    with pytest.raises(InputError, match="unknown store backend"):
+        open_backend("sqlite")
