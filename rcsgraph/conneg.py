@@ -48,11 +48,12 @@ class Range:
     type: str
     subtype: str
     q: float
+    alias: str | None = None  # the type this one stands for (application/json -> SPARQL JSON)
 
     def matches(self, media_type: str) -> int:
         """How specifically this range matches ``media_type``: 3 exact, 2 ``type/*``, 1 ``*/*``."""
         kind, _, sub = media_type.partition("/")
-        if self.type == kind and self.subtype == sub:
+        if (self.type == kind and self.subtype == sub) or self.alias == media_type:
             return 3
         if self.type == kind and self.subtype == "*":
             return 2
@@ -60,13 +61,14 @@ class Range:
 
 
 def parse_accept(header: str | None) -> list[Range]:
-    """The media ranges of an Accept header; an absent or empty header accepts anything."""
+    """The media ranges of an Accept header; an absent, empty or wholly unreadable header
+    (``Accept: json``) accepts anything, as RFC 9110 allows a server to ignore it."""
     if not header or not header.strip():
         return [Range("*", "*", 1.0)]
     ranges = []
     for item in header.split(","):
         media, *params = (part.strip() for part in item.split(";"))
-        media = ALIASES.get(media.lower(), media.lower())
+        media = media.lower()
         if "/" not in media:
             continue
         q = 1.0
@@ -78,8 +80,8 @@ def parse_accept(header: str | None) -> list[Range]:
                 except ValueError:
                     q = 0.0
         kind, _, sub = media.partition("/")
-        ranges.append(Range(kind, sub, q))
-    return ranges
+        ranges.append(Range(kind, sub, q, ALIASES.get(media)))
+    return ranges or [Range("*", "*", 1.0)]  # nothing readable: as if there were no header
 
 
 def choose(accept: str | None, offers: list[str]) -> str | None:

@@ -3,18 +3,27 @@
 ``Endpoint.handle`` takes a protocol operation and returns serialized bytes, or raises one of
 the errors below, each of which the web layer turns into a status code. Nothing outbound is
 ever allowed by default: ``SERVICE`` only to an allow-list, ``LOAD`` never, ``FROM``/``USING``
-only on graphs the store holds.
+only on graphs the store holds. Each refusal says "refused by policy" and why.
+
+Updates need the configured bearer token; then the pool runs one worker over a writable store
+(``Pool.serve_writes``), so that every later request sees every write. The protocol's update
+dataset (``using-graph-uri``/``using-named-graph-uri``) is written into the update as ``USING``
+clauses (``sparqlscan.with_using``), because Oxigraph's update API takes no dataset.
 """
 
 import hmac
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from rcsgraph import conneg
 from rcsgraph.config import Settings
 from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError
 from rcsgraph.executor import Job, Pool
+from rcsgraph.queries import CannedQuery
 from rcsgraph.results import Answer
-from rcsgraph.sparqlscan import Scan, scan
+from rcsgraph.sparqlscan import Scan, scan, with_using
+from rcsgraph.store.base import Results, Term
 
 
 class Refused(InputError):
@@ -44,6 +53,7 @@ class Request:
     authorization: str | None = None
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None  # relative IRIs resolve against it (the endpoint's URL)
 
 
 class Endpoint:
@@ -51,14 +61,16 @@ class Endpoint:
 
     def __init__(self, settings: Settings, pool: Pool, graphs: set[str]) -> None:
         self.settings, self.pool, self.graphs = settings, pool, graphs
+        if settings.update_token:
+            pool.serve_writes()
 
     def handle(self, request: Request) -> Answer:
-        found = self.check(request)
+        """Answer a query in the negotiated format, or run an update (token first)."""
         if request.kind == "update":
             self._authorize(request.authorization)
-            reply = self.pool.run(self._job(request, found, ""), self.settings.timeout)
-            _raise_for(reply)
-            return Answer("text/plain", b"update done\n")
+        found = self.check(request)
+        if request.kind == "update":
+            return self._update(request, found)
         media = self.negotiate(request, found)
         reply = self.pool.run(self._job(request, found, media), self.settings.timeout)
         _raise_for(reply)
@@ -71,31 +83,79 @@ class Endpoint:
             )
         return answer
 
+    def _update(self, request: Request, found: Scan) -> Answer:
+        job = self._job(request, found, "")
+        if request.default_graphs or request.named_graphs:
+            if found.update_dataset:
+                raise InputError(
+                    "the update names its dataset (USING or WITH) and so does the request "
+                    "(using-graph-uri/using-named-graph-uri): give it once"
+                )
+            default, named = request.default_graphs or (), request.named_graphs or ()
+            text = with_using(request.text, default, named)
+            job = replace(job, text=text, default_graphs=None, named_graphs=None)
+        reply = self.pool.run(job, self.settings.timeout)
+        _raise_for(reply)
+        self.graphs = set(reply[1])  # the worker answers with the graphs the store now holds
+        return Answer("text/plain", b"update done\n")
+
+    def run_canned(self, query: CannedQuery, bindings: dict[str, Term], media: str) -> Answer:
+        """Run a catalogue query with engine-bound parameters, showing only its columns."""
+        found = scan(query.text)
+        job = Job(
+            kind="query",
+            text=query.text,
+            media_type=media,
+            cap=self.settings.row_cap,
+            limit=found.limit,
+            bindings=dict(bindings),
+            columns=query.columns if query.form == "SELECT" else None,
+        )
+        reply = self.pool.run(job, self.settings.timeout)
+        _raise_for(reply)
+        answer: Answer = reply[1]
+        return answer
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
+        """Evaluate one of rcsgraph's own queries (not a client's: no checks, no cap) in a
+        worker, with engine-bound ``bindings``; engine-neutral ``Results``, as ``Store.query``."""
+        job = Job(kind="query", text=text, bindings=dict(bindings or {}))
+        reply = self.pool.run(job, self.settings.timeout)
+        _raise_for(reply)
+        results: Results = reply[1]
+        return results
+
     def check(self, request: Request) -> Scan:
         """Refuse what is too large, too deep or reaches outside the store, before evaluation."""
         limits = self.settings
         if len(request.text) > limits.max_query_length:
-            raise Refused(f"the request is longer than {limits.max_query_length} characters")
-        found = scan(request.text)
+            raise Refused(
+                f"refused by policy: the request is longer than {limits.max_query_length} "
+                "characters"
+            )
+        found = scan(request.text, request.base_iri or "")
         if found.max_depth > limits.max_nesting:
-            raise Refused(f"the request nests deeper than {limits.max_nesting} levels")
+            raise Refused(
+                f"refused by policy: the request nests deeper than {limits.max_nesting} levels"
+            )
         for service in found.services:
             if service not in limits.service_allow:
                 raise Refused(
-                    f"SERVICE <{service}> is not allowed: this endpoint makes no "
+                    f"refused by policy: SERVICE <{service}>; this endpoint makes no "
                     "outbound requests except to its configured allow-list"
                 )
         if found.loads:
-            raise Refused("LOAD is not allowed: this endpoint never fetches data")
+            raise Refused(
+                f"refused by policy: LOAD <{found.loads[0]}>; this endpoint never fetches data"
+            )
         for graph in [*found.from_graphs, *found.from_named]:
             if graph not in self.graphs:
                 raise Refused(
-                    f"FROM/USING <{graph}>: no such graph in this store, and this "
-                    "endpoint never fetches graphs"
+                    f"refused by policy: FROM/USING <{graph}> is not a graph of this store, "
+                    "and this endpoint never fetches graphs"
                 )
-        if found.form is None:
-            raise QuerySyntaxError("not a SPARQL query or update")
-        if (found.form == "UPDATE") != (request.kind == "update"):
+        # Without a form the engine says what is wrong (an update may be empty, too).
+        if found.form is not None and (found.form == "UPDATE") != (request.kind == "update"):
             raise QuerySyntaxError(f"a {found.form} form was sent as {request.kind}")
         return found
 
@@ -127,8 +187,11 @@ class Endpoint:
             cap=self.settings.row_cap,
             limit=found.limit,
             star=found.star,
+            variables=tuple(found.variables),
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
+            base_iri=request.base_iri,
+            union_default=not (found.from_graphs or found.from_named),
         )
 
     def _authorize(self, header: str | None) -> None:
@@ -136,13 +199,32 @@ class Endpoint:
         if not token:
             raise Unauthorized("this endpoint is read-only: updates are disabled")
         scheme, _, given = (header or "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
+        same = hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
+        if scheme.lower() != "bearer" or not same:
             raise Unauthorized("updates need `Authorization: Bearer <token>`")
+
+
+_WHERE = re.compile(r"error at (\d+):(\d+): ")
+_LONGEST_MESSAGE = 300
+
+
+def syntax_message(detail: str) -> str:
+    """The engine's syntax error, short, with its line and column spelled out."""
+    text = " ".join(detail.split())
+    match = _WHERE.match(text)
+    if match:
+        line, column = match.groups()
+        text = f"syntax error at line {line}, column {column}: {text[match.end() :]}"
+    else:
+        text = f"syntax error: {text}"
+    if len(text) > _LONGEST_MESSAGE:
+        text = text[: _LONGEST_MESSAGE - 1] + "…"
+    return text
 
 
 def _raise_for(reply: tuple[str, object]) -> None:
     status, detail = reply
     if status == "syntax":
-        raise QuerySyntaxError(str(detail))
+        raise QuerySyntaxError(syntax_message(str(detail)))
     if status == "error":
         raise EvaluationError(str(detail))

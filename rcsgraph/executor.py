@@ -46,6 +46,9 @@ class Job:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
+    union_default: bool = True  # no dataset given: the default graph is the union of all graphs
+    bindings: dict[str, Any] = field(default_factory=dict)  # variable -> rdflib term, pre-bound
+    columns: tuple[str, ...] | None = None  # the variables to return (None: all of them)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -57,7 +60,10 @@ class _Worker:
         self.process = _context.Process(target=worker.main, args=(child, spec), daemon=True)
         self.process.start()
         child.close()
-        ready = self.connection.recv() if self.connection.poll(60) else ("error", "no answer")
+        try:
+            ready = self.connection.recv() if self.connection.poll(60) else ("error", "no answer")
+        except (EOFError, OSError):
+            ready = ("error", "the worker stopped while opening it")
         if ready[0] != "ready":
             self.stop()
             raise StoreError(f"a query worker could not open the store: {ready[1]}")
@@ -98,6 +104,18 @@ class Pool:
             ) from None
         self.idle.put(worker)
         return reply
+
+    def serve_writes(self) -> None:
+        """Run one worker over a store opened for writing, so that every request sees every
+        write: several workers would each hold a copy of an in-memory store, and an on-disk
+        store has one writer at most. (An in-memory store is writable already.)"""
+        self.spec = {**self.spec, "writable": True}
+        if len(self.all) == 1 and self.spec.get("kind") != "disk":
+            return
+        self.close()
+        while not self.idle.empty():
+            self.idle.get_nowait()
+        self._add()
 
     def close(self) -> None:
         with self.lock:

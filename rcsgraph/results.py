@@ -8,8 +8,10 @@ bytes. Otherwise rows are read up to the cap and written here, so the answer can
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -18,7 +20,6 @@ from rcsgraph.conneg import RDF_TYPES, RESULT_TYPES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _PLAIN = XSD + "string"
-_BARE_IN_TSV = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
 
 RESULT_FORMATS = {
     RESULT_TYPES["json"]: ox.QueryResultsFormat.JSON,
@@ -47,14 +48,21 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def serialize(answer: object, media_type: str, cap: int, limit: int | None) -> Answer:
-    """Serialize a pyoxigraph answer in ``media_type``, at most ``cap`` rows or triples."""
+def serialize(
+    answer: object,
+    media_type: str,
+    cap: int,
+    limit: int | None,
+    columns: tuple[str, ...] | None = None,
+) -> Answer:
+    """Serialize a pyoxigraph answer in ``media_type``, at most ``cap`` rows or triples, with
+    only ``columns`` when given (the engine's own writers are used only without them)."""
     if isinstance(answer, ox.QueryBoolean):
         return Answer(media_type, answer.serialize(format=RESULT_FORMATS[media_type]) or b"")
     if isinstance(answer, ox.QuerySolutions):
-        if limit is not None and limit <= cap:  # the query cannot reach the cap: engine writes
+        if limit is not None and limit <= cap and columns is None:  # engine writes; cap unreachable
             return Answer(media_type, answer.serialize(format=RESULT_FORMATS[media_type]) or b"")
-        names = [v.value for v in answer.variables]
+        names = list(columns) if columns is not None else [v.value for v in answer.variables]
         rows = list(itertools.islice(answer, cap + 1))
         body = write_solutions(names, rows[:cap], media_type)
         return Answer(media_type, body, min(len(rows), cap), len(rows) > cap)
@@ -88,18 +96,29 @@ def _json(names: Sequence[str], table: list[list[object]]) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _json_term(term: object) -> dict[str, str]:
+def _json_term(term: object) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
-    assert isinstance(term, ox.Literal)
-    found = {"type": "literal", "value": term.value}
-    if term.language:
-        found["xml:lang"] = term.language
-    elif term.datatype.value != _PLAIN:
-        found["datatype"] = term.datatype.value
+    if isinstance(term, ox.Triple):
+        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+        return {"type": "triple", "value": {k: _json_term(v) for k, v in parts.items()}}
+    literal = _literal(term)
+    found = {"type": "literal", "value": literal.value}
+    if literal.language:
+        found["xml:lang"] = literal.language
+        if literal.direction is not None:
+            found["its:dir"] = literal.direction.value
+    elif literal.datatype.value != _PLAIN:
+        found["datatype"] = literal.datatype.value
     return found
+
+
+def _literal(term: object) -> ox.Literal:
+    if not isinstance(term, ox.Literal):
+        raise TypeError(f"cannot write {term!r} as a SPARQL result term")
+    return term
 
 
 def _xml(names: Sequence[str], table: list[list[object]]) -> bytes:
@@ -122,12 +141,22 @@ def _xml_term(term: object) -> str:
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != _PLAIN:
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        parts = [("subject", term.subject), ("predicate", term.predicate), ("object", term.object)]
+        return "<triple>" + "".join(f"<{k}>{_xml_term(v)}</{k}>" for k, v in parts) + "</triple>"
+    literal = _literal(term)
+    text = escape(literal.value)
+    if literal.language:
+        attributes = f"xml:lang={quoteattr(literal.language)}"
+        if literal.direction is not None:
+            attributes += (
+                f' its:dir="{literal.direction.value}"'
+                ' xmlns:its="http://www.w3.org/2005/11/its" its:version="2.0"'
+            )
+        return f"<literal {attributes}>{text}</literal>"
+    if literal.datatype.value != _PLAIN:
+        return f"<literal datatype={quoteattr(literal.datatype.value)}>{text}</literal>"
+    return f"<literal>{text}</literal>"
 
 
 def _delimited(names, table, write, separator: str, mark: str) -> bytes:  # type: ignore[no-untyped-def]
@@ -142,24 +171,43 @@ def _delimited(names, table, write, separator: str, mark: str) -> bytes:  # type
 
 
 def _csv_field(term: object) -> str:
-    value = term.value if not isinstance(term, ox.BlankNode) else "_:" + term.value  # type: ignore[attr-defined]
+    value = _csv_value(term)
     if any(c in value for c in ',"\r\n'):
         return '"' + value.replace('"', '""') + '"'
-    return str(value)
+    return value
+
+
+def _csv_value(term: object) -> str:
+    """CSV keeps the value only: an IRI, ``_:label``, a literal's lexical form."""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Triple):
+        return " ".join(_csv_value(t) for t in (term.subject, term.predicate, term.object))
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return _literal(term).value
+
+
+#: Lexical forms TSV may write bare, as Turtle would read them back with the same datatype.
+_BARE = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
 
 
 def _tsv_term(term: object) -> str:
+    """TSV writes terms as Turtle (N-Triples escapes; numbers and booleans bare)."""
     if isinstance(term, ox.NamedNode):
         return f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    assert isinstance(term, ox.Literal)
-    if term.datatype.value in _BARE_IN_TSV and not term.language:
-        return term.value
-    text = term.value.replace("\\", "\\\\").replace('"', '\\"')
-    text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype.value != _PLAIN:
-        return f'"{text}"^^<{term.datatype.value}>'
-    return f'"{text}"'
+    if isinstance(term, ox.Triple):
+        inner = " ".join(_tsv_term(t) for t in (term.subject, term.predicate, term.object))
+        return f"<<( {inner} )>>"
+    literal = _literal(term)
+    bare = _BARE.get(literal.datatype.value)
+    if bare is not None and bare.fullmatch(literal.value):
+        return literal.value
+    return str(literal)  # N-Triples: escaped, with its language tag or datatype

@@ -1,9 +1,13 @@
 """The query worker process: opens its own store handle, then answers jobs until killed.
 
 Runs in a child of ``rcsgraph.executor``; it imports nothing from Flask and never touches the
-network (SERVICE and LOAD are refused before a job is sent).
+network (SERVICE and LOAD are refused before a job is sent). Jobs run on a thread with a large
+stack: the engine's parser and planner recurse once per level of a request's structure (nested
+brackets, long ``+`` or ``UNION`` chains), and a request within the endpoint's length limit must
+get an answer or a timeout, never a crashed process.
 """
 
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -12,7 +16,9 @@ import pyoxigraph as ox
 
 from rcsgraph.executor import Job
 from rcsgraph.results import serialize
-from rcsgraph.sparqlscan import expand_star, scan
+from rcsgraph.sparqlscan import star_order
+from rcsgraph.store.oxigraph import convert
+from rcsgraph.store.terms import to_oxigraph
 
 
 def open_store(spec: dict[str, Any]) -> ox.Store:
@@ -20,7 +26,8 @@ def open_store(spec: dict[str, Any]) -> ox.Store:
 
     ``{"kind": "disk", "path": DIR, "writable": bool}`` opens an Oxigraph directory;
     ``{"kind": "memory", "graphs": {graph IRI: file}}`` loads files into an in-memory store;
-    ``{"kind": "bundled"}`` builds the bundled knowledge graph in memory.
+    ``{"kind": "bundled"}`` builds the bundled knowledge graph in memory. In-memory stores are
+    always writable; whether writes are allowed is the endpoint's decision (its token).
     """
     kind = spec["kind"]
     if kind == "disk":
@@ -39,7 +46,21 @@ def open_store(spec: dict[str, Any]) -> ox.Store:
     return store.store
 
 
+#: Stack of the thread that runs jobs. 256 MiB of address space, touched only as deep as a
+#: request goes; with it, requests of up to 100 000 characters built to recurse as deeply as
+#: possible (``1+1+…``, ``{} UNION {} …``, ``:p/:p/…``) run, where the 8 MiB default crashes.
+STACK_BYTES = 256 * 1024 * 1024
+
+
 def main(connection: Connection, spec: dict[str, Any]) -> None:
+    """Serve jobs on a thread with a large stack (see ``STACK_BYTES``)."""
+    threading.stack_size(STACK_BYTES)
+    thread = threading.Thread(target=serve, args=(connection, spec), name="rcsgraph-worker")
+    thread.start()
+    thread.join()
+
+
+def serve(connection: Connection, spec: dict[str, Any]) -> None:
     """Open the store, say ready, then answer jobs in order."""
     try:
         store = open_store(spec)
@@ -60,7 +81,8 @@ def answer(store: ox.Store, job: Job) -> tuple[str, Any]:
     try:
         if job.kind == "update":
             store.update(job.text, base_iri=job.base_iri)
-            return ("ok", None)
+            graphs = store.named_graphs()
+            return ("ok", sorted(g.value for g in graphs if isinstance(g, ox.NamedNode)))
         return ("ok", _query(store, job))
     except SyntaxError as exc:
         return ("syntax", str(exc))
@@ -70,14 +92,19 @@ def answer(store: ox.Store, job: Job) -> tuple[str, Any]:
 
 def _query(store: ox.Store, job: Job) -> object:
     options: dict[str, Any] = {"base_iri": job.base_iri}
+    if job.bindings:
+        options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in job.bindings.items()}
     if job.default_graphs is None and job.named_graphs is None:
-        options["use_default_graph_as_union"] = True
+        # The query's own FROM/FROM NAMED, if any, give its dataset; the option would hide them.
+        options["use_default_graph_as_union"] = job.union_default
     else:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         if job.named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     result = store.query(job.text, **options)
-    if job.star is not None and isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        result = store.query(expand_star(job.text, scan(job.text), names), **options)
-    return serialize(result, job.media_type, job.cap, job.limit)
+    if not job.media_type:  # our own queries (Endpoint.query): engine-neutral, rdflib terms
+        return convert(result)
+    columns = job.columns
+    if job.star is not None and columns is None and isinstance(result, ox.QuerySolutions):
+        columns = tuple(star_order(job.variables, (v.value for v in result.variables)))
+    return serialize(result, job.media_type, job.cap, job.limit, columns)

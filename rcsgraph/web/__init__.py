@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 
 from rcsgraph.config import Settings, load_settings
-from rcsgraph.web import errors, sparql
+from rcsgraph.web import errors, queries, sparql
 from rcsgraph.web.service import build_endpoint
 
 
@@ -22,5 +22,6 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.body_cap
     app.extensions["rcsgraph"] = build_endpoint(settings)
     app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(queries.blueprint)
     errors.register(app)
     return app

@@ -8,6 +8,7 @@ import json
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from rcsgraph import conneg
 from rcsgraph.endpoint import EvaluationError, NotAcceptable, Refused, Unauthorized
 from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError, StoreError
 from rcsgraph.executor import Busy, Timeout, WorkerLost
@@ -36,14 +37,24 @@ def status_of(error: RcsGraphError) -> int:
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """``{"error": …, "status": …}`` for clients that prefer JSON, else one line of text."""
-    best = request.accept_mimetypes.best_match(["text/plain", "application/json"])
-    if best == "application/json":
+    if wants_json(request.headers.get("Accept")):
         body, media = json.dumps({"status": status, "error": message}), "application/json"
     else:
         body, media = message + "\n", "text/plain; charset=utf-8"
     response = Response(body, status=status, content_type=media, headers=headers or {})
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def wants_json(accept: str | None) -> bool:
+    """Whether a client prefers JSON (``application/json``, SPARQL JSON, any ``+json``) to
+    text: the error then comes as ``{"status", "error"}`` in the format it can read."""
+    ranges = conneg.parse_accept(accept)
+    json_q = max(
+        (r.q for r in ranges if r.subtype == "json" or r.subtype.endswith("+json")), default=0.0
+    )
+    text_q = max((r.q for r in ranges if r.matches("text/plain")), default=0.0)
+    return json_q > 0 and json_q > text_q
 
 
 def register(app: Flask) -> None:

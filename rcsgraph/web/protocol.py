@@ -3,7 +3,8 @@
 Follows the SPARQL 1.1 Protocol: a query by GET, by POST form or by POST
 ``application/sparql-query``; an update by POST form or ``application/sparql-update``; the
 dataset parameters ``default-graph-uri``/``named-graph-uri`` (query) and
-``using-graph-uri``/``using-named-graph-uri`` (update), which may repeat.
+``using-graph-uri``/``using-named-graph-uri`` (update), which may repeat. Bodies are UTF-8
+(the protocol allows no other encoding); graph IRIs in parameters must be absolute.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
 from rcsgraph.errors import InputError
+from rcsgraph.sparqlscan import checked_iri
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -39,12 +41,15 @@ class Operation:
 
 def read(request: Request) -> Operation | None:
     """The operation a request carries, or None when it carries none (service description)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _from_params(request.args, allow_update=False)
     media = (request.mimetype or "").lower()
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if media in (FORM, QUERY_TYPE, UPDATE_TYPE) and charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"cannot read a body in {charset}: send it in UTF-8")
     body = _utf8(request.get_data(cache=True))
     if media == FORM:
-        fields = parse_qs(body, keep_blank_values=True)
+        fields = _form_fields(body)
         params: MultiDict[str, str] = MultiDict(
             [(k, v) for k, values in fields.items() for v in values]
             + list(request.args.items(multi=True))
@@ -86,10 +91,25 @@ def _with_dataset(kind: str, text: str, params: MultiDict[str, str]) -> Operatio
     names = ("default-graph-uri", "named-graph-uri")
     if kind == "update":
         names = ("using-graph-uri", "using-named-graph-uri")
-    default, named = (tuple(params.getlist(n)) for n in names)
+    default, named = (tuple(_graph_iri(n, v) for v in params.getlist(n)) for n in names)
     if not default and not named:
         return Operation(kind, text)
     return Operation(kind, text, default, named)
+
+
+def _graph_iri(name: str, value: str) -> str:
+    try:
+        return checked_iri(value)
+    except ValueError:
+        raise ProtocolError(400, f"{name}={value!r} is not an absolute IRI") from None
+
+
+def _form_fields(body: str) -> dict[str, list[str]]:
+    """The fields of a URL-encoded form; percent-encoded bytes must be UTF-8 too."""
+    try:
+        return parse_qs(body, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the form has a field that is not UTF-8") from None
 
 
 def _utf8(body: bytes) -> str:

@@ -29,7 +29,8 @@ def endpoint() -> Endpoint:
     return found
 
 
-@blueprint.route("/sparql", methods=["GET", "POST"])
+# Flask's automatic OPTIONS answer would shadow the CORS preflight below.
+@blueprint.route("/sparql", methods=["GET", "POST"], provide_automatic_options=False)
 def sparql() -> Response:
     """Answer a query or update; without one, describe the service."""
     operation = protocol.read(request)
@@ -44,6 +45,7 @@ def sparql() -> Response:
             authorization=request.headers.get("Authorization"),
             default_graphs=operation.default_graphs,
             named_graphs=operation.named_graphs,
+            base_iri=request.base_url,
         )
     )
     return _response(answer)

@@ -1,0 +1,233 @@
+"""``/queries``: the canned-query catalogue over HTTP, its OpenAPI document and RDF examples."""
+
+import json
+from functools import cache
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, request, url_for
+
+from rcsgraph import conneg, queries
+from rcsgraph.queries import CannedQuery
+from rcsgraph.queries.described import examples, openapi
+from rcsgraph.results import Answer
+from rcsgraph.web.pages import page
+from rcsgraph.web.sparql import CORS, endpoint
+
+blueprint = Blueprint("queries", __name__)
+
+SUFFIXES = {
+    "json": "json",
+    "csv": "csv",
+    "tsv": "tsv",
+    "xml": "xml",
+    "ttl": "ttl",
+    "jsonld": "jsonld",
+    "nt": "nt",
+    "html": "html",
+}
+
+#: HXL hashtags (humanitarian exchange language) for the catalogue's column names.
+HXL = {
+    "country": "#country+uri",
+    "label": "#meta+label",
+    "iso2": "#country+code+v_iso2",
+    "iso3": "#country+code",
+    "wikidata": "#country+code+v_wikidata",
+    "geonames": "#country+code+v_geonames",
+    "region": "#region+name",
+    "regionLabel": "#region+name",
+    "subregion": "#region+name+sub",
+    "facilities": "#indicator+num+facilities",
+    "society": "#org+uri",
+    "countryLabel": "#country+name",
+    "founded": "#date+founded",
+    "head": "#contact+uri",
+    "headLabel": "#contact+name",
+    "mission": "#activity+uri",
+    "place": "#loc+uri",
+    "placeLabel": "#loc+name",
+    "date": "#date",
+    "year": "#date+year",
+    "event": "#event+uri",
+    "roles": "#meta+roles",
+    "countries": "#indicator+num+countries",
+}
+
+
+@cache
+def catalogue() -> dict[str, CannedQuery]:
+    return queries.load_catalogue()
+
+
+@blueprint.route("/queries")
+def index() -> Response:
+    """The catalogue: HTML for people, JSON for programs."""
+    wanted = conneg.choose(request.headers.get("Accept"), ["text/html", "application/json"])
+    if wanted == "application/json":
+        listing = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "view": q.view,
+                "params": [p.name for p in q.params],
+                "columns": list(q.columns),
+                "url": url_for("queries.run", name=q.name, _external=True),
+            }
+            for q in catalogue().values()
+        ]
+        return Response(
+            json.dumps(listing, indent=1), content_type="application/json", headers=CORS
+        )
+    items = "".join(
+        f'<li><a href="{url_for("queries.run", name=q.name)}"><strong>{escape(q.name)}</strong></a>'
+        f" — {escape(q.summary)}</li>"
+        for q in catalogue().values()
+    )
+    body = (
+        f'<h1>Query catalogue</h1><ul class="catalogue">{items}</ul>'
+        f'<p><a href="{url_for("queries.openapi_document")}">OpenAPI document</a> · '
+        f'<a href="{url_for("queries.sparql_examples")}">the queries as RDF</a></p>'
+    )
+    return Response(page("Query catalogue", body), content_type="text/html; charset=utf-8")
+
+
+@blueprint.route("/queries/<name>")
+def run(name: str) -> Response:
+    """Run a canned query with the request's parameters, in the negotiated format."""
+    stem, _, suffix = name.partition(".")
+    query = catalogue().get(stem) or abort(404, f"no query named {stem!r} (see /queries)")
+    if suffix and suffix not in SUFFIXES:
+        abort(404, f"unknown format suffix .{suffix}")
+    raw = {k: v for k, v in request.args.items() if k not in ("format", "hxl")}
+    bindings = queries.bind(query, raw)
+    media = _media(query, suffix or request.args.get("format"))
+    if media == "text/html":
+        answer = endpoint().run_canned(
+            query,
+            bindings,
+            conneg.RESULT_TYPES["json"] if query.form == "SELECT" else conneg.RDF_TYPES["ttl"],
+        )
+        return Response(
+            page(query.name, form_page(query, raw, answer)), content_type="text/html; charset=utf-8"
+        )
+    answer = endpoint().run_canned(query, bindings, media)
+    body = answer.body
+    if media == "text/csv" and request.args.get("hxl") in ("1", "true", "yes"):
+        body = with_hxl(body, query.columns)
+    headers = {**CORS, **answer.headers, "Vary": "Accept"}
+    return Response(body, content_type=_charset(media), headers=headers)
+
+
+def _media(query: CannedQuery, wanted: str | None) -> str:
+    table = conneg.RESULT_TYPES if query.form == "SELECT" else conneg.RDF_TYPES
+    offers = {**table, "html": "text/html"}
+    if wanted:
+        media = conneg.by_format(wanted, offers)
+        if media is None:
+            abort(406, f"{query.name} answers in {', '.join(offers)}")
+        return media
+    media = conneg.choose(request.headers.get("Accept"), [*table.values(), "text/html"])
+    if media is None:
+        abort(406, f"{query.name} answers in {', '.join(offers.values())}")
+    return media
+
+
+def with_hxl(csv: bytes, columns: tuple[str, ...]) -> bytes:
+    """The CSV with an HXL hashtag row after its header."""
+    header, _, rest = csv.partition(b"\r\n")
+    tags = ",".join(HXL.get(c, f"#meta+{c.lower()}") for c in columns)
+    return header + b"\r\n" + tags.encode() + b"\r\n" + rest
+
+
+def form_page(query: CannedQuery, raw: dict[str, str], answer: Answer) -> str:
+    """The query's page: what it answers, a form for its parameters, the results."""
+    fields = "".join(_field(p, raw.get(p.name, p.default or "")) for p in query.params)
+    form = (
+        f'<form method="get">{fields}<button type="submit">Run</button></form>'
+        if query.params
+        else ""
+    )
+    args = urlencode(raw)
+    links = " · ".join(
+        f'<a href="{url_for("queries.run", name=f"{query.name}.{s}")}?{escape(args)}">{s}</a>'
+        for s in (
+            ["json", "csv", "tsv", "xml"] if query.form == "SELECT" else ["ttl", "jsonld", "nt"]
+        )
+    )
+    sparql_link = (
+        url_for("sparql.sparql") + "?" + urlencode({"query": query.text, "format": "html"})
+    )
+    return (
+        f"<h1>{escape(query.name)}</h1><p>{escape(query.description)}</p>{form}"
+        f'<section aria-label="results">{results_html(query, answer)}</section>'
+        f'<p>Download: {links} · <a href="{escape(sparql_link)}">open in the SPARQL '
+        f"endpoint</a></p><details><summary>SPARQL</summary><pre>{escape(query.text)}</pre>"
+        "</details>"
+    )
+
+
+def _field(param: queries.Param, value: str) -> str:
+    label = f'<label for="{param.name}">{escape(param.name)}</label> '
+    if param.enum:
+        options = "".join(
+            f"<option{' selected' if v == value else ''}>{escape(v)}</option>" for v in param.enum
+        )
+        control = f'<select id="{param.name}" name="{param.name}">{options}</select>'
+    else:
+        kind = "number" if param.type == "integer" else "date" if param.type == "date" else "text"
+        control = (
+            f'<input id="{param.name}" name="{param.name}" type="{kind}" '
+            f'value="{escape(value)}" size="60">'
+        )
+    return f"<p>{label}{control} <small>{escape(param.description)}</small></p>"
+
+
+def results_html(query: CannedQuery, answer: Answer) -> str:
+    if query.form != "SELECT":
+        return f"<pre>{escape(answer.body.decode('utf-8'))}</pre>"
+    document: dict[str, Any] = json.loads(answer.body)
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in query.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_cell(b.get(c))}</td>" for c in query.columns) + "</tr>"
+        for b in document["results"]["bindings"]
+    )
+    count = len(document["results"]["bindings"])
+    return f"<p>{count} rows</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _cell(term: dict[str, str] | None) -> str:
+    if term is None:
+        return ""
+    value = escape(term["value"])
+    if term["type"] == "uri":
+        return f'<a href="{value}">{value}</a>'
+    return value
+
+
+def _charset(media: str) -> str:
+    return media + ("; charset=utf-8" if media.startswith("text/") or "json" in media else "")
+
+
+@blueprint.route("/openapi.json")
+def openapi_document() -> Response:
+    document = openapi(catalogue(), request.url_root)
+    return Response(json.dumps(document, indent=1), content_type="application/json", headers=CORS)
+
+
+@blueprint.route("/.well-known/sparql-examples")
+def sparql_examples() -> Response:
+    media = conneg.choose(
+        request.headers.get("Accept"),
+        ["text/turtle", "application/ld+json", "application/n-triples"],
+    )
+    if media is None:
+        abort(406, "the examples are available as Turtle, JSON-LD or N-Triples")
+    graph = examples(catalogue(), request.url_root, url_for("sparql.sparql", _external=True))
+    fmt = {
+        "text/turtle": "turtle",
+        "application/ld+json": "json-ld",
+        "application/n-triples": "nt",
+    }[media]
+    return Response(graph.serialize(format=fmt), content_type=_charset(media), headers=CORS)

@@ -1,0 +1,206 @@
+"""The lexical scan the endpoint's safety checks rest on: what it must find, and what it must
+not be fooled by (keywords in strings, comments, IRIs and escaped prefixed names)."""
+
+import pytest
+
+from rcsgraph.sparqlscan import checked_iri, expand_star, scan, star_order, tokens, with_using
+
+EVIL = "http://evil.example/sparql"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"SELECT * WHERE {{ SERVICE <{EVIL}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{EVIL}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service <{EVIL}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SeRvIcE\n\t<{EVIL}>{{ ?s ?p ?o }} }}",
+        "PREFIX e: <http://evil.example/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
+        "PREFIX : <http://evil.example/> SELECT * { SERVICE :sparql { ?s ?p ?o } }",
+        "BASE <http://evil.example/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
+        "BASE <http://evil.example/a/> PREFIX e: <../> SELECT * { SERVICE e:sparql {} }",
+        f"SELECT * {{ {{ SELECT * {{ SERVICE <{EVIL}> {{}} }} }} }}",
+        # an escaped '#' belongs to the name: what follows is no comment
+        f"PREFIX e: <http://x/> SELECT * {{ ?s e:a\\# ?o . SERVICE <{EVIL}> {{}} }}",
+        # an escaped quote belongs to the name: what follows is no string
+        f"PREFIX e: <http://x/> SELECT * {{ ?s e:a\\' ?o . SERVICE <{EVIL}> {{}} }} # '",
+        # a comment ends at a carriage return too
+        f"SELECT * {{ # note\rSERVICE <{EVIL}> {{}} }}",
+    ],
+)
+def test_service_is_found(text: str) -> None:
+    assert scan(text).services == [EVIL]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { SERVICE ?x { ?s ?p ?o } }",
+        "SELECT * { SERVICE SILENT $x { ?s ?p ?o } }",
+    ],
+)
+def test_service_on_a_variable_is_found(text: str) -> None:
+    assert scan(text).services == ["?"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * { ?s ?p "SERVICE <http://evil.example/sparql> {}" }',
+        "SELECT * { ?s ?p 'LOAD <http://evil.example/>' }",
+        'SELECT * { ?s ?p """FROM <http://evil.example/>\nSERVICE <x> {}""" }',
+        "SELECT * { ?s ?p '''it's SERVICE <x> {} ''' }",
+        "SELECT * { ?s ?p ?o } # SERVICE <http://evil.example/sparql> {}",
+        "# LOAD <http://evil.example/>\nASK {}",
+        "SELECT * { ?s <http://example.org/SERVICE> ?o }",
+        "PREFIX service: <http://x/> SELECT * { ?s service:from ?o }",
+        "PREFIX e: <http://x/> SELECT * { ?s e:SERVICE ?o . ?s e:load ?o }",
+        'SELECT * { ?s ?p "x"@service }',
+        "SELECT ?service ?from ?load WHERE { ?service ?from ?load }",
+        "SELECT * { ?s ?p _:service }",
+        'SELECT * { ?s ?p "a \\" SERVICE <x> {} \\"" }',
+    ],
+)
+def test_keywords_in_strings_comments_iris_and_names_are_not_found(text: str) -> None:
+    found = scan(text)
+    assert (found.services, found.loads, found.from_graphs, found.from_named) == ([], [], [], [])
+
+
+def test_load() -> None:
+    assert scan(f"LOAD <{EVIL}>").loads == [EVIL]
+    assert scan(f"LOAD SILENT <{EVIL}> INTO GRAPH <g>").loads == [EVIL]
+    assert scan(f"CREATE GRAPH <g> ; load <{EVIL}> ;").loads == [EVIL]
+    assert scan("LOAD ;").loads == ["?"]
+
+
+def test_from_and_using() -> None:
+    found = scan("SELECT * FROM <http://a/> FROM NAMED <http://b/> FROM <http://c/> { }")
+    assert found.from_graphs == ["http://a/", "http://c/"]
+    assert found.from_named == ["http://b/"]
+    assert not found.update_dataset
+    found = scan("PREFIX g: <http://g/> INSERT { } USING g:1 USING NAMED g:2 WHERE { }")
+    assert (found.from_graphs, found.from_named) == (["http://g/1"], ["http://g/2"])
+    assert found.update_dataset
+    assert scan("WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }").update_dataset
+    assert scan("SELECT * FROM <g> {}", base="http://example.org/sparql").from_graphs == [
+        "http://example.org/g"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("SELECT * {}", "SELECT"),
+        ("PREFIX : <http://x/> BASE <http://y/> ask {}", "ASK"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <http://x>", "DESCRIBE"),
+        ("INSERT DATA { <a> <b> <c> }", "UPDATE"),
+        ("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "UPDATE"),
+        ("CLEAR ALL", "UPDATE"),
+        ("# only a comment", None),
+        ("PREFIX : <http://x/>", None),
+    ],
+)
+def test_form(text: str, form: str | None) -> None:
+    assert scan(text).form == form
+
+
+def test_select_star_span() -> None:
+    text = "SELECT  *  WHERE { ?b ?a ?c }"
+    found = scan(text)
+    assert found.star == (8, 9) and text[8] == "*"
+    assert scan("SELECT DISTINCT * { ?s ?p ?o }").star is not None
+    assert scan("select reduced * { ?s ?p ?o }").star is not None
+    assert scan("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").star is None
+    assert scan("SELECT ?s { { SELECT * { ?s ?p ?o } } }").star is None  # a subquery's
+
+
+def test_variable_order_and_star_order() -> None:
+    text = "SELECT * WHERE { ?zebra ?apple $mango . OPTIONAL { ?apple ?banana ?zebra } }"
+    found = scan(text)
+    assert found.variables == ["zebra", "apple", "mango", "banana"]
+    engine_order = ["apple", "banana", "mango", "zebra"]
+    assert star_order(found.variables, engine_order) == ["zebra", "apple", "mango", "banana"]
+    assert expand_star(text, found, engine_order).startswith(
+        "SELECT ?zebra ?apple ?mango ?banana WHERE"
+    )
+    assert expand_star("SELECT ?x {}", scan("SELECT ?x {}"), ["x"]) == "SELECT ?x {}"
+
+
+def test_top_level_limit_only() -> None:
+    assert scan("SELECT * { ?s ?p ?o } LIMIT 10").limit == 10
+    assert scan("SELECT * { ?s ?p ?o } ORDER BY ?s limit 5 OFFSET 3").limit == 5
+    assert scan("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 3 } }").limit is None
+    assert scan("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 3 } } LIMIT 7").limit == 7
+    assert scan("SELECT * { ?s ?p 'LIMIT 3' }").limit is None
+
+
+def test_nesting_depth_counts_every_kind_of_bracket() -> None:
+    assert scan("ASK {}").max_depth == 1
+    assert scan("ASK { FILTER((1)) }").max_depth == 3
+    assert scan("ASK { ?s ?p [ ?q [ ?r 1 ] ] }").max_depth == 3
+    assert scan("ASK { << <a> <b> << <c> <d> <e> >> >> ?p ?o }").max_depth == 3
+    assert scan("ASK { FILTER(?a < ?b) FILTER('((((') }").max_depth == 2
+
+
+def test_tokens_keep_brace_depth() -> None:
+    found = tokens("SELECT * { ?s ?p 'a { b' . { ?x ?y ?z } }")
+    assert [(t.text, t.depth) for t in found if t.kind == "var"] == [
+        ("?s", 1),
+        ("?p", 1),
+        ("?x", 2),
+        ("?y", 2),
+        ("?z", 2),
+    ]
+    assert [t.kind for t in tokens("?v <i> e:l _:b 'x'@en-GB 12 ex: .")] == [
+        "var",
+        "iri",
+        "pname",
+        "bnode",
+        "string",
+        "langtag",
+        "number",
+        "pname",
+        "other",
+    ]
+
+
+def test_with_using_writes_the_dataset_before_each_where() -> None:
+    text = (
+        "DROP ALL ; INSERT DATA { <a> <b> <c> } ;\n"
+        "INSERT { GRAPH <g> { ?s ?p ?o } } WHERE { ?s ?p ?o } ;\n"
+        "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { { SELECT * WHERE { ?s ?p ?o } } }"
+    )
+    written = with_using(text, ("http://d/1", "http://d/2"), ("http://n/1",))
+    clauses = "USING <http://d/1> USING <http://d/2> USING NAMED <http://n/1> WHERE"
+    assert written.count(clauses) == 2
+    assert written.count("WHERE") == 3  # the subquery's WHERE is left alone
+    assert "INSERT DATA { <a> <b> <c> }" in written
+
+
+def test_with_using_rewrites_delete_where() -> None:
+    written = with_using("DELETE WHERE { ?s <p> ?o }", ("http://d/",), ())
+    assert written == "DELETE { ?s <p> ?o } USING <http://d/> WHERE { ?s <p> ?o }"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "relative/graph",
+        "http://x/> } ; DROP ALL ; INSERT DATA { <a> <b> <c",
+        "http://x/a b",
+        'http://x/"',
+        "http://x/\\u003e",
+        "",
+    ],
+)
+def test_an_iri_that_could_break_out_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="not an absolute IRI"):
+        checked_iri(value)
+    with pytest.raises(ValueError):
+        with_using("INSERT { } WHERE { }", (value,), ())
+
+
+def test_absolute_iris_are_accepted() -> None:
+    for value in ("http://example.org/g", "urn:x:y", "tag:a@b,2020:c#d", "file:///etc/passwd"):
+        assert checked_iri(value) == value
