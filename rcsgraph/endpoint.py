@@ -72,7 +72,11 @@ class Endpoint:
         if request.kind == "update":
             return self._update(request, found)
         media = self.negotiate(request, found)
-        reply = self.pool.run(self._job(request, found, media), self.settings.timeout)
+        return self._answer(self._job(request, found, media))
+
+    def _answer(self, job: Job) -> Answer:
+        """Run ``job``; a cut answer says so in its headers (the cap is never silent)."""
+        reply = self.pool.run(job, self.settings.timeout)
         _raise_for(reply)
         answer: Answer = reply[1]
         if answer.truncated:
@@ -111,10 +115,7 @@ class Endpoint:
             bindings=dict(bindings),
             columns=query.columns if query.form == "SELECT" else None,
         )
-        reply = self.pool.run(job, self.settings.timeout)
-        _raise_for(reply)
-        answer: Answer = reply[1]
-        return answer
+        return self._answer(job)
 
     def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
         """Evaluate one of rcsgraph's own queries (not a client's: no checks, no cap) in a

@@ -16,7 +16,7 @@ def store_spec(settings: Settings) -> dict[str, Any]:
             from rcsgraph.errors import StoreError
 
             raise StoreError(f"{settings.store}: no store here (run `rcsgraph load --store`)")
-        return {"kind": "disk", "path": str(generation)}
+        return {"kind": "disk", "path": str(generation), "writable": bool(settings.update_token)}
     if settings.graphs:
         return {"kind": "memory", "graphs": dict(settings.graphs)}
     return {"kind": "bundled"}
@@ -36,5 +36,6 @@ def known_graphs(settings: Settings) -> set[str]:
 def build_endpoint(settings: Settings) -> Endpoint:
     spec = store_spec(settings)
     graphs = known_graphs(settings)
-    pool = Pool(spec, settings.workers, wait=settings.queue_wait)
+    workers = 1 if settings.update_token else settings.workers  # one writer sees every write
+    pool = Pool(spec, workers, wait=settings.queue_wait)
     return Endpoint(settings, pool, graphs)
