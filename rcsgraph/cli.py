@@ -101,7 +101,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from rcsgraph.config import load_settings
     from rcsgraph.web import create_app
 
-    overrides = {"store": args.store, "timeout": args.timeout, "workers": args.workers}
+    if args.store is not None and args.endpoint is not None:
+        raise InputError("give --store or --endpoint, not both")
+    overrides = {
+        "store": args.store,
+        "endpoint": args.endpoint,
+        "timeout": args.timeout,
+        "workers": args.workers,
+    }
     settings = load_settings(overrides)
     app = create_app(settings)
     print(f"rcsgraph: serving http://{args.host}:{args.port}/sparql", file=sys.stderr, flush=True)
@@ -202,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("serve", help="serve the SPARQL endpoint")
     p.add_argument("--store", type=Path, metavar="PATH", help="store folder (default: bundled)")
+    p.add_argument("--endpoint", metavar="URL", help="serve a remote SPARQL endpoint instead")
     p.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )

@@ -15,6 +15,7 @@ class Settings:
 
     base_iri: str = "https://w3id.org/rcsgraph/"  # canonical base of the published IRIs
     store: Path | None = None  # an on-disk store folder; None serves the bundled graph
+    endpoint: str | None = None  # a remote SPARQL endpoint to serve instead of a local store
     timeout: float = 30.0  # seconds a query may run before it is stopped (503)
     workers: int = 2  # query worker processes
     threads: int = 8  # HTTP threads of the WSGI server

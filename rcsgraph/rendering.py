@@ -10,7 +10,7 @@ from rdflib import URIRef
 from rcsgraph.conneg import RDF_TYPES, RESULT_TYPES
 from rcsgraph.errors import InputError
 from rcsgraph.namespaces import PREFIXES
-from rcsgraph.results import GRAPH_FORMATS, write_solutions
+from rcsgraph.results import GRAPH_FORMATS, Answer, write_solutions
 from rcsgraph.store.base import Results, Term
 from rcsgraph.store.terms import to_oxigraph
 
@@ -46,6 +46,31 @@ def render(results: Results, fmt: str) -> bytes:
         for row in results.rows
     ]
     return write_solutions(results.variables, rows, media)  # type: ignore[arg-type]
+
+
+def write_results(
+    results: Results, media: str, cap: int, columns: tuple[str, ...] | None = None
+) -> Answer:
+    """Engine-neutral results as an ``Answer`` in ``media``: at most ``cap`` rows or triples,
+    only ``columns`` when given, and marked when the cap cut them."""
+    if results.kind == "ask":
+        return Answer(media, boolean(bool(results.boolean), media))
+    if results.kind == "graph":
+        kept = Results("graph", triples=results.triples[:cap])
+        triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in kept.triples]  # type: ignore[arg-type]
+        body = ox.serialize(triples, format=GRAPH_FORMATS[media]) or b""
+        return Answer(media, body, len(kept.triples), len(results.triples) > cap)
+    names = columns or results.variables
+    index = [results.variables.index(n) for n in names]
+    rows = [
+        {n: _ox(row[i]) for n, i in zip(names, index, strict=True)} for row in results.rows[:cap]
+    ]
+    body = write_solutions(names, rows, media)  # type: ignore[arg-type]
+    return Answer(media, body, len(rows), len(results.rows) > cap)
+
+
+def _ox(term: Term | None) -> object:
+    return None if term is None else to_oxigraph(term)
 
 
 def table(results: Results) -> bytes:

@@ -15,21 +15,27 @@ from typing import Any
 import pyoxigraph as ox
 
 from rcsgraph.executor import Job
+from rcsgraph.rendering import write_results
 from rcsgraph.results import serialize
 from rcsgraph.sparqlscan import star_order
 from rcsgraph.store.oxigraph import convert
 from rcsgraph.store.terms import to_oxigraph
 
 
-def open_store(spec: dict[str, Any]) -> ox.Store:
+def open_store(spec: dict[str, Any]) -> Any:
     """The store a worker answers from.
 
     ``{"kind": "disk", "path": DIR, "writable": bool}`` opens an Oxigraph directory;
     ``{"kind": "memory", "graphs": {graph IRI: file}}`` loads files into an in-memory store;
-    ``{"kind": "bundled"}`` builds the bundled knowledge graph in memory. In-memory stores are
+    ``{"kind": "bundled"}`` builds the bundled knowledge graph in memory;
+    ``{"kind": "remote", "url": URL}`` forwards to another SPARQL server. In-memory stores are
     always writable; whether writes are allowed is the endpoint's decision (its token).
     """
     kind = spec["kind"]
+    if kind == "remote":
+        from rcsgraph.store.remote import RemoteStore
+
+        return RemoteStore(spec["url"], update_url=spec.get("update_url"))
     if kind == "disk":
         path = str(spec["path"])
         return ox.Store(path) if spec.get("writable") else ox.Store.read_only(path)
@@ -67,7 +73,7 @@ def serve(connection: Connection, spec: dict[str, Any]) -> None:
     except (OSError, SyntaxError, ValueError) as exc:
         connection.send(("error", str(exc)))
         return
-    connection.send(("ready", len(store)))
+    connection.send(("ready", len(store) if isinstance(store, ox.Store) else 0))
     while True:
         try:
             job = connection.recv()
@@ -76,9 +82,11 @@ def serve(connection: Connection, spec: dict[str, Any]) -> None:
         connection.send(answer(store, job))
 
 
-def answer(store: ox.Store, job: Job) -> tuple[str, Any]:
+def answer(store: Any, job: Job) -> tuple[str, Any]:
     """``("ok", Answer)``, ``("syntax", message)`` or ``("error", message)``."""
     try:
+        if not isinstance(store, ox.Store):
+            return _forward(store, job)
         if job.kind == "update":
             store.update(job.text, base_iri=job.base_iri)
             graphs = store.named_graphs()
@@ -88,6 +96,20 @@ def answer(store: ox.Store, job: Job) -> tuple[str, Any]:
         return ("syntax", str(exc))
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         return ("error", str(exc))
+
+
+def _forward(store: Any, job: Job) -> tuple[str, Any]:
+    """Answer from a remote SPARQL server (``serve --endpoint``), written by our own writers so
+    the row cap and the column order behave as for the embedded store."""
+    if job.default_graphs is not None or job.named_graphs is not None:
+        return ("error", "dataset parameters are not supported with a remote store")
+    if job.kind == "update":
+        store.update(job.text)
+        return ("ok", store.graphs())
+    results = store.query(job.text, job.bindings)
+    if not job.media_type:
+        return ("ok", results)
+    return ("ok", write_results(results, job.media_type, job.cap, job.columns))
 
 
 def _query(store: ox.Store, job: Job) -> object:

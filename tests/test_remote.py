@@ -307,3 +307,37 @@ def only_our_graphs(results: Results) -> Results:
     column = results.variables.index("g")
     rows = tuple(row for row in results.rows if str(row[column]).startswith(GRAPH_BASE))
     return Results(results.kind, results.variables, rows, results.boolean, results.triples)
+
+
+def test_serving_a_remote_endpoint_answers_like_the_embedded_store(
+    server: Server, pushed: dict[str, int]
+) -> None:
+    """`rcsgraph serve --endpoint URL`: the same endpoint and catalogue over a remote store."""
+    import json
+    import threading
+    import urllib.request
+
+    import waitress
+
+    from rcsgraph.web import create_app
+    from servers import free_port
+
+    remote_app = create_app({"endpoint": server.query_url, "workers": 1})
+    local_app = create_app({"workers": 1})
+    answers = []
+    for app in (remote_app, local_app):
+        port = free_port()
+        http = waitress.create_server(app, host="127.0.0.1", port=port, threads=2)
+        threading.Thread(target=http.run, daemon=True).start()
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/queries/facility-countries.json", timeout=60
+            ) as response:
+                answers.append(json.loads(response.read()))
+        finally:
+            http.close()
+            app.extensions["rcsgraph"].pool.close()
+    remote_rows, local_rows = (
+        sorted(json.dumps(b, sort_keys=True) for b in a["results"]["bindings"]) for a in answers
+    )
+    assert len(local_rows) == 13 and remote_rows == local_rows

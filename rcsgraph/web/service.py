@@ -10,6 +10,8 @@ from rcsgraph.executor import Pool
 
 def store_spec(settings: Settings) -> dict[str, Any]:
     """How each worker opens the store (see ``rcsgraph.worker.open_store``)."""
+    if settings.endpoint is not None:
+        return {"kind": "remote", "url": settings.endpoint}
     if settings.store is not None:
         generation = storage.current_generation(settings.store)
         if generation is None:
@@ -24,6 +26,10 @@ def store_spec(settings: Settings) -> dict[str, Any]:
 
 def known_graphs(settings: Settings) -> set[str]:
     """The named graphs FROM may name."""
+    if settings.endpoint is not None:
+        from rcsgraph.store.remote import RemoteStore
+
+        return set(RemoteStore(settings.endpoint).graphs())
     if settings.store is not None:
         with storage.open_store(settings.store) as store:
             return set(store.graphs())
