@@ -14,12 +14,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from rcsgraph.binding import bind
 from rcsgraph.executor import Job
 from rcsgraph.rendering import write_results
 from rcsgraph.results import serialize
 from rcsgraph.sparqlscan import star_order
 from rcsgraph.store.oxigraph import convert
-from rcsgraph.store.terms import to_oxigraph
 
 
 def open_store(spec: dict[str, Any]) -> Any:
@@ -114,8 +114,7 @@ def _forward(store: Any, job: Job) -> tuple[str, Any]:
 
 def _query(store: ox.Store, job: Job) -> object:
     options: dict[str, Any] = {"base_iri": job.base_iri}
-    if job.bindings:
-        options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in job.bindings.items()}
+    text = bind(job.text, job.bindings)  # a VALUES row: see rcsgraph.binding
     if job.default_graphs is None and job.named_graphs is None:
         # The query's own FROM/FROM NAMED, if any, give its dataset; the option would hide them.
         options["use_default_graph_as_union"] = job.union_default
@@ -123,7 +122,7 @@ def _query(store: ox.Store, job: Job) -> object:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         if job.named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    result = store.query(job.text, **options)
+    result = store.query(text, **options)
     if not job.media_type:  # our own queries (Endpoint.query): engine-neutral, rdflib terms
         return convert(result)
     columns = job.columns

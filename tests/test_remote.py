@@ -17,13 +17,14 @@ from servers import Server, free_port, oxigraph_server, virtuoso_server
 from test_engines import PREFIXES, QUERIES, canonical
 
 from rcsgraph import storage
+from rcsgraph.binding import bind
 from rcsgraph.cli import main
 from rcsgraph.errors import InputError, QuerySyntaxError, StoreError
 from rcsgraph.layout import GRAPH_BASE
 from rcsgraph.loading import fill_store
 from rcsgraph.push import push
 from rcsgraph.store import OxigraphStore, Results
-from rcsgraph.store.remote import RemoteStore, bind
+from rcsgraph.store.remote import RemoteStore
 from rcsgraph.store.terms import to_oxigraph
 
 pytestmark = pytest.mark.slow
@@ -318,9 +319,9 @@ def test_serving_a_remote_endpoint_answers_like_the_embedded_store(
     import urllib.request
 
     import waitress
+    from servers import free_port
 
     from rcsgraph.web import create_app
-    from servers import free_port
 
     remote_app = create_app({"endpoint": server.query_url, "workers": 1})
     local_app = create_app({"workers": 1})

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rcsgraph.binding import bind
 from rcsgraph.errors import QuerySyntaxError, ReadOnlyStoreError, StoreError
 from rcsgraph.store.base import Results, Store, Term
-from rcsgraph.store.terms import to_oxigraph, to_rdflib
+from rcsgraph.store.terms import to_rdflib
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -58,13 +59,9 @@ class OxigraphStore(Store):
             self.store.remove_graph(node)
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
-        }
+        text = bind(sparql, bindings or {})  # see rcsgraph.binding: substitutions filter late
         try:
-            answer = self.store.query(
-                sparql, use_default_graph_as_union=True, substitutions=substitutions
-            )
+            answer = self.store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
         return convert(answer)

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from rcsgraph.binding import checked_iri
 from rcsgraph.errors import InputError, QuerySyntaxError, StoreError
 from rcsgraph.store.base import Results, Term
 from rcsgraph.store.terms import to_rdflib
@@ -42,7 +43,6 @@ RDF_ANSWERS = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "text/turtle": ox.RdfFormat.TURTLE,
 }
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
 
 
 @dataclass(frozen=True)
@@ -273,16 +273,6 @@ def server_message(body: bytes) -> str:
     text = re.sub(r"<[^>]*>", "\n", body.decode("utf-8", "replace"))
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return line[:300]
-
-
-def checked_iri(iri: str) -> str:
-    """An absolute IRI free of the characters IRIREF forbids (``<>"{}|^`\\``, spaces, controls).
-
-    Anything else raises ``InputError``.
-    """
-    if not _ABSOLUTE_IRI.fullmatch(iri):
-        raise InputError(f"{iri!r} is not an absolute IRI (or holds a character IRIs forbid)")
-    return iri
 
 
 def ntriples(triples: list[ox.Triple]) -> bytes:

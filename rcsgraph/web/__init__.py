@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 
 from rcsgraph.config import Settings, load_settings
-from rcsgraph.web import errors, queries, sparql
+from rcsgraph.web import dataset, errors, home, linked_data, ontology, queries, sparql
 from rcsgraph.web.service import build_endpoint
 
 
@@ -23,5 +23,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.extensions["rcsgraph"] = build_endpoint(settings)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(queries.blueprint)
+    for publication in (home, linked_data, dataset, ontology):  # linked-data publication
+        app.register_blueprint(publication.blueprint)
     errors.register(app)
     return app

@@ -1,0 +1,68 @@
+"""Choosing and answering in a document type: file suffix, then ``?format=``, then Accept.
+
+Shared by the linked-data routes (descriptions, VoID, the ontology). An answer names its
+alternates and licence in ``Link`` headers, carries ``Vary: Accept`` and CORS headers, and a
+type nobody offered is a 406 that lists what is on offer.
+"""
+
+from flask import Response, abort, request
+
+from rcsgraph import conneg
+from rcsgraph.describe import LICENSE
+from rcsgraph.rdfdoc import DOCUMENT_TYPES
+
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Link, Content-Location, Vary",
+}
+
+#: ``application/json`` asks for JSON; of ours, JSON-LD is the one (a last resort of the server).
+_JSON = "application/json"
+
+
+def split_suffix(rest: str, offers: dict[str, str]) -> tuple[str, str | None]:
+    """``country/irn.ttl`` -> (``country/irn``, ``ttl``) for a suffix on offer."""
+    stem, dot, suffix = rest.rpartition(".")
+    if dot and stem and suffix in offers:
+        return stem, suffix
+    return rest, None
+
+
+def choose_type(suffix: str | None, offers: dict[str, str] = DOCUMENT_TYPES) -> str:
+    """The media type to answer with, or abort with 406 naming the types on offer."""
+    if suffix is not None:
+        return offers[suffix]
+    wanted = request.args.get("format")
+    if wanted:
+        media = conneg.by_format(wanted, offers)
+        if media is None:
+            abort(406, f"format={wanted} is not on offer; use one of {', '.join(offers)}")
+        return media
+    choices = [*offers.values(), *([_JSON] if offers.get("jsonld") else [])]
+    media = conneg.choose(request.headers.get("Accept"), choices)
+    if media is None:
+        abort(406, "none of the accepted types is on offer; offered: " + ", ".join(choices))
+    return offers["jsonld"] if media == _JSON else media
+
+
+def links(path: str, offers: dict[str, str], canonical: str | None = None) -> str:
+    """``Link`` header: the document in each type on offer, its licence and canonical IRI."""
+    items = [
+        f'<{path}.{suffix}>; rel="alternate"; type="{media}"' for suffix, media in offers.items()
+    ]
+    items.append(f'<{LICENSE}>; rel="license"')
+    if canonical:
+        items.append(f'<{canonical}>; rel="canonical"')
+    return ", ".join(items)
+
+
+def answer(
+    body: bytes | str, media: str, headers: dict[str, str] | None = None, status: int = 200
+) -> Response:
+    """A response in ``media`` (UTF-8 for text), negotiated on Accept, readable cross-origin."""
+    textual = media.startswith("text/") or media.endswith(
+        ("json", "xml", "triples", "quads", "trig")
+    )
+    content_type = media + ("; charset=utf-8" if textual else "")
+    merged = {**CORS, "Vary": "Accept", **(headers or {})}
+    return Response(body, status=status, content_type=content_type, headers=merged)
