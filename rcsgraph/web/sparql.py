@@ -11,6 +11,7 @@ from rcsgraph.endpoint import Endpoint, NotAcceptable
 from rcsgraph.endpoint import Request as SparqlRequest
 from rcsgraph.results import Answer
 from rcsgraph.web import protocol
+from rcsgraph.web.pages import page
 
 blueprint = Blueprint("sparql", __name__)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -144,23 +145,17 @@ def _page(graph: Graph, url: str) -> str:
         f"<li><code>{escape(str(g))}</code></li>"
         for g in sorted(graph.objects(None, SD.name), key=str)
     )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>rcsgraph SPARQL endpoint</title></head>
-<body><main>
-<h1>SPARQL endpoint</h1>
+    body = f"""<h1>SPARQL endpoint</h1>
 <p>Send a SPARQL 1.1 query to <code>{escape(url)}</code> by GET (<code>?query=</code>) or POST.
 The default graph is the union of the named graphs.</p>
 <form method="get" action="{escape(url)}">
 <label for="query">Query</label><br>
-<textarea id="query" name="query" rows="10" cols="80">
+<textarea id="query" name="query" rows="10" style="width: 100%">
 SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea><br>
 <label for="format">Results as</label>
 <select id="format" name="format"><option>json</option><option>xml</option><option>csv</option>
 <option>tsv</option></select>
 <button type="submit">Run</button>
 </form>
-<h2>Named graphs</h2><ul>{graphs}</ul>
-</main></body></html>
-"""
+<h2>Named graphs</h2><ul>{graphs}</ul>"""
+    return page("SPARQL endpoint", body)
