@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from rcsgraph.binding import checked_iri
+
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
@@ -51,10 +53,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-
-#: What an IRI given in a request parameter may look like: absolute, and nothing that could
-#: close the ``<…>`` it is written in (the IRIREF production of SPARQL).
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*")
 
 QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 UPDATE_WORDS = {
@@ -208,13 +206,6 @@ def star_order(appearance: Sequence[str], variables: Iterable[str]) -> list[str]
     (``Scan.variables``: the order in which they first appear in the query)."""
     position = {name: i for i, name in enumerate(appearance)}
     return sorted(variables, key=lambda v: position.get(v, len(position)))
-
-
-def checked_iri(value: str) -> str:
-    """``value`` if it is an absolute IRI that can be written as ``<value>``; else ValueError."""
-    if not _ABSOLUTE_IRI.fullmatch(value):
-        raise ValueError(f"not an absolute IRI: {value!r}")
-    return value
 
 
 def with_using(text: str, default: tuple[str, ...], named: tuple[str, ...]) -> str:

@@ -3,6 +3,7 @@ not be fooled by (keywords in strings, comments, IRIs and escaped prefixed names
 
 import pytest
 
+from rcsgraph.errors import InputError
 from rcsgraph.sparqlscan import checked_iri, expand_star, scan, star_order, tokens, with_using
 
 EVIL = "http://evil.example/sparql"
@@ -195,9 +196,9 @@ def test_with_using_rewrites_delete_where() -> None:
     ],
 )
 def test_an_iri_that_could_break_out_is_refused(value: str) -> None:
-    with pytest.raises(ValueError, match="not an absolute IRI"):
+    with pytest.raises(InputError, match="not an absolute IRI"):
         checked_iri(value)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         with_using("INSERT { } WHERE { }", (value,), ())
 
 

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
+from rcsgraph.binding import checked_iri
 from rcsgraph.errors import InputError
-from rcsgraph.sparqlscan import checked_iri
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -100,7 +100,7 @@ def _with_dataset(kind: str, text: str, params: MultiDict[str, str]) -> Operatio
 def _graph_iri(name: str, value: str) -> str:
     try:
         return checked_iri(value)
-    except ValueError:
+    except InputError:
         raise ProtocolError(400, f"{name}={value!r} is not an absolute IRI") from None
 
 
