@@ -1,4 +1,4 @@
-# Two commands work on a fresh machine with Python 3.11 and make:
+# Two commands work on a fresh machine with Python 3.11, make and Node 20 (npm):
 #   make run    serve the SPARQL endpoint on the bundled article (http://127.0.0.1:5000/sparql)
 #   make test   run the test suite
 PYTHON ?= python3
@@ -8,10 +8,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint typecheck check clean
 
-$(STAMP): pyproject.toml
+# npm ci fetches the web pages' assets (world-atlas geometries) from the npm registry as
+# package-lock.json pins them; rcsgraph.web.assets copies them into rcsgraph/web/static/vendor/.
+$(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --silent
+	$(BIN)/python -m rcsgraph.web.assets
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -30,4 +34,4 @@ typecheck: $(STAMP)
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache node_modules rcsgraph/web/static/vendor

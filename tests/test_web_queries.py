@@ -155,3 +155,11 @@ def test_queries_as_sparql_examples(base: str) -> None:
     graph = Graph().parse(data=body, format="turtle")
     assert status == 200
     assert len(set(graph.subjects(RDF.type, SH.SPARQLExecutable))) == len(CATALOGUE)
+
+
+def test_the_catalogue_page_opens_its_query_in_the_editor(base: str) -> None:
+    _, _, page = get(f"{base}/queries/societies", "text/html")
+    link = page.decode().split('href="/sparql?')[1].split('"')[0].replace("&amp;", "&")
+    status, media, editor = get(f"{base}/sparql?{link}", "text/html")
+    assert status == 200 and media.startswith("text/html")
+    assert "SELECT ?society ?label" in editor.decode() and "<textarea" in editor.decode()

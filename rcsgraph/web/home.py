@@ -1,4 +1,5 @@
-"""``/``: what the graph describes, by kind, and where to go from here."""
+"""``/``: what the graph is and where it comes from, its figures, map and timeline, then every
+thing by kind."""
 
 from html import escape
 
@@ -6,6 +7,14 @@ from flask import Blueprint, Response
 
 from rcsgraph.describe import Listed, things
 from rcsgraph.iris import Iris
+from rcsgraph.web import explorer
+from rcsgraph.web.explorer_page import (
+    STYLE,
+    entry_points_html,
+    figures_html,
+    map_html,
+    timeline_html,
+)
 from rcsgraph.web.linked_data import iris
 from rcsgraph.web.negotiation import answer
 from rcsgraph.web.pages import page
@@ -21,7 +30,7 @@ LIMIT = 2000
 
 @blueprint.route("/")
 def home() -> Response:
-    """Every thing of the graph, grouped by the kind in its IRI."""
+    """What the graph is, its figures, map and timeline, then every thing by kind."""
     names = iris()
     listed = things(endpoint(), names.id_space, limit=LIMIT)
     kinds: dict[str, list[Listed]] = {}
@@ -34,16 +43,21 @@ def home() -> Response:
         for kind, items in sorted(kinds.items(), key=lambda k: (k[0] in FOLDED, k[0]))
     )
     more = f"<p>Only the first {LIMIT} things are listed.</p>" if len(listed) >= LIMIT else ""
+    served = endpoint()
     body = (
         "<h1>rcsgraph</h1><p>A knowledge graph of one news article (2022-09-18, dateline "
-        "Tehran) on the Red Crescent societies of Iran and Iraq. Every fact shows the sentence "
-        'of the article it comes from. Start with the <a href="/doc/society/'
-        'iranian-red-crescent-society">Iranian Red Crescent Society</a>, ask the '
-        '<a href="/queries">query catalogue</a> or the <a href="/sparql">SPARQL endpoint</a>, '
-        'read the <a href="/ontology">ontology</a>, or download the '
-        f'<a href="/dataset">dataset</a>.</p>{groups}{more}'
+        "Tehran) on the Red Crescent societies of Iran and Iraq: the Iranian society's "
+        "founding, facilities abroad, missions and awards, and the meeting of the two "
+        "societies' presidents in Najaf. Every fact shows the sentence of the article it "
+        "comes from.</p>"
+        + entry_points_html()
+        + figures_html(explorer.figures(served))
+        + map_html(explorer.countries(served), names)
+        + timeline_html(explorer.timeline(served), names)
+        + f'<section aria-labelledby="kinds"><h2 id="kinds">Everything, by kind</h2>{groups}'
+        f"{more}</section>"
     )
-    return answer(page("Home", body), "text/html")
+    return answer(page("Home", body, head=STYLE), "text/html")
 
 
 def _group(kind: str, items: list[Listed], folded: bool, names: Iris) -> str:
@@ -54,4 +68,4 @@ def _group(kind: str, items: list[Listed], folded: bool, names: Iris) -> str:
     title = f"{escape(kind)} ({len(items)})"
     if folded:
         return f"<details><summary><strong>{title}</strong></summary><ul>{links}</ul></details>"
-    return f"<h2>{title}</h2><ul>{links}</ul>"
+    return f"<h3>{title}</h3><ul>{links}</ul>"

@@ -1,5 +1,6 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint and its service description."""
 
+import json
 from html import escape
 
 from flask import Blueprint, Response, current_app, request
@@ -9,6 +10,8 @@ from rdflib.namespace import RDF
 from rcsgraph import conneg
 from rcsgraph.endpoint import Endpoint, NotAcceptable
 from rcsgraph.endpoint import Request as SparqlRequest
+from rcsgraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES
+from rcsgraph.queries import load_catalogue
 from rcsgraph.results import Answer
 from rcsgraph.web import protocol
 from rcsgraph.web.pages import page
@@ -37,6 +40,8 @@ def sparql() -> Response:
     operation = protocol.read(request)
     if operation is None:
         return service_description()
+    if request.method == "GET" and request.args.get("format") == "html":
+        return editor(operation.text)  # a link that opens the query in the editor
     answer = endpoint().handle(
         SparqlRequest(
             kind=operation.kind,
@@ -63,6 +68,16 @@ def _response(answer: Answer) -> Response:
         media += "; charset=utf-8"
     headers = {**CORS, **answer.headers, "Vary": "Accept"}
     return Response(answer.body, status=200, content_type=media, headers=headers)
+
+
+def editor(query: str) -> Response:
+    """The editor page with ``query`` in it, not yet run."""
+    graph = describe(request.base_url, endpoint())
+    return Response(
+        _page(graph, request.base_url, query),
+        content_type="text/html; charset=utf-8",
+        headers={**CORS, "Vary": "Accept"},
+    )
 
 
 def service_description() -> Response:
@@ -140,22 +155,46 @@ def describe(url: str, served: Endpoint) -> Graph:
     return graph
 
 
-def _page(graph: Graph, url: str) -> str:
+def _page(graph: Graph, url: str, query: str = "SELECT * WHERE { ?s ?p ?o } LIMIT 10") -> str:
+    """The editor: examples from the catalogue, prefixes, results as a table (static/editor.js);
+    without JavaScript the form still sends the query and answers in SPARQL JSON."""
     graphs = "".join(
         f"<li><code>{escape(str(g))}</code></li>"
         for g in sorted(graph.objects(None, SD.name), key=str)
     )
-    body = f"""<h1>SPARQL endpoint</h1>
+    catalogue = load_catalogue()
+    options = "".join(
+        f'<option value="{escape(q.name)}">{escape(q.name)}: {escape(q.summary)}</option>'
+        for q in catalogue.values()
+    )
+    data = {
+        "examples": {q.name: q.text for q in catalogue.values()},
+        "prefixes": PREFIXES,
+        "idBase": ID_BASE,
+        "ontology": str(ONTOLOGY_IRI),
+    }
+    # "</" cannot end the script element early once escaped in JSON.
+    blob = json.dumps(data).replace("</", "<\\/")
+    prefixes = escape("".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()))
+    body = f"""<h1>SPARQL editor</h1>
 <p>Send a SPARQL 1.1 query to <code>{escape(url)}</code> by GET (<code>?query=</code>) or POST.
-The default graph is the union of the named graphs.</p>
-<form method="get" action="{escape(url)}">
-<label for="query">Query</label><br>
-<textarea id="query" name="query" rows="10" style="width: 100%">
-SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea><br>
-<label for="format">Results as</label>
-<select id="format" name="format"><option>json</option><option>xml</option><option>csv</option>
-<option>tsv</option></select>
+The default graph is the union of the named graphs. Catalogue queries with parameters appear
+here with their parameters left as variables.</p>
+<form id="editor" method="get" action="{escape(url)}">
+<p><label for="examples">Examples</label>
+<select id="examples"><option value="">(choose a catalogue query)</option>{options}</select>
+<button type="button" id="add-prefixes">Add prefixes</button></p>
+<label for="query">Query</label> <small>(Ctrl+Enter runs it)</small><br>
+<textarea id="query" name="query" rows="14" style="width: 100%" spellcheck="false">
+{escape(query)}</textarea><br>
+<input type="hidden" name="format" value="json">
 <button type="submit">Run</button>
 </form>
-<h2>Named graphs</h2><ul>{graphs}</ul>"""
-    return page("SPARQL endpoint", body)
+<p id="status" role="status" aria-live="polite"></p>
+<p id="downloads"></p><p id="share"></p>
+<section id="results" aria-label="results"></section>
+<details><summary>Prefixes</summary><pre>{prefixes}</pre></details>
+<h2>Named graphs</h2><ul>{graphs}</ul>
+<script type="application/json" id="editor-data">{blob}</script>
+<script src="/static/editor.js"></script>"""
+    return page("SPARQL editor", body)

@@ -1,0 +1,134 @@
+// The SPARQL editor of /sparql: examples, prefixes, results as a table with links, downloads
+// and a shareable URL (#query=...). Our own small script: nothing is fetched but /sparql.
+"use strict";
+(function () {
+  const form = document.getElementById("editor");
+  const text = document.getElementById("query");
+  const examples = document.getElementById("examples");
+  const output = document.getElementById("results");
+  const status = document.getElementById("status");
+  const downloads = document.getElementById("downloads");
+  const share = document.getElementById("share");
+  const data = JSON.parse(document.getElementById("editor-data").textContent);
+  const endpoint = form.getAttribute("action");
+  const idBase = data.idBase;
+  const ontology = data.ontology;
+
+  function el(tag, attrs, content) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (content !== undefined) node.textContent = content;
+    return node;
+  }
+
+  function compact(iri) {
+    for (const [prefix, ns] of Object.entries(data.prefixes)) {
+      if (iri.startsWith(ns) && iri.length > ns.length) return prefix + ":" + iri.slice(ns.length);
+    }
+    return iri;
+  }
+
+  function localHref(iri) {
+    if (iri.startsWith(idBase)) return "/doc/" + iri.slice(idBase.length);
+    if (iri === ontology || iri.startsWith(ontology + "#")) return "/ontology" + iri.slice(ontology.length);
+    return iri;
+  }
+
+  function cell(term) {
+    const td = el("td");
+    if (!term) return td;
+    if (term.type === "uri") {
+      td.appendChild(el("a", { href: localHref(term.value), title: term.value }, compact(term.value)));
+    } else {
+      td.appendChild(document.createTextNode(term.value));
+      const note = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? compact(term.datatype) : "";
+      if (note) td.appendChild(el("small", {}, " " + note));
+    }
+    return td;
+  }
+
+  function table(json) {
+    if (typeof json.boolean === "boolean") return el("p", { class: "answer" }, "Answer: " + json.boolean);
+    const vars = json.head.vars;
+    const rows = json.results.bindings;
+    const result = el("table", { id: "result-table" });
+    const head = el("tr");
+    for (const v of vars) head.appendChild(el("th", { scope: "col" }, v));
+    result.appendChild(el("thead")).appendChild(head);
+    const body = result.appendChild(el("tbody"));
+    for (const row of rows) {
+      const tr = body.appendChild(el("tr"));
+      for (const v of vars) tr.appendChild(cell(row[v]));
+    }
+    return result;
+  }
+
+  function url(query, format) {
+    return endpoint + "?" + new URLSearchParams(format ? { query, format } : { query }).toString();
+  }
+
+  function links(query) {
+    downloads.replaceChildren(document.createTextNode("Download: "));
+    for (const format of ["json", "csv", "tsv", "xml"]) {
+      downloads.appendChild(el("a", { href: url(query, format), download: "results." + format }, format));
+      downloads.appendChild(document.createTextNode(" "));
+    }
+    const address = location.pathname + "#query=" + encodeURIComponent(query);
+    share.replaceChildren(el("a", { href: address, id: "share-link" }, "Link to this query"));
+    history.replaceState(null, "", address);
+  }
+
+  async function run() {
+    const query = text.value;
+    status.textContent = "Running…";
+    output.replaceChildren();
+    try {
+      const reply = await fetch(url(query), {
+        headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" },
+      });
+      const body = await reply.text();
+      if (!reply.ok) {
+        status.textContent = "Error " + reply.status + ": " + body;
+        return;
+      }
+      links(query);
+      if ((reply.headers.get("Content-Type") || "").includes("json")) {
+        const json = JSON.parse(body);
+        const count = json.results ? json.results.bindings.length : 1;
+        const cap = reply.headers.get("X-Row-Cap");
+        status.textContent = count + (count === 1 ? " row" : " rows") + (cap ? " (cut at " + cap + ")" : "");
+        output.appendChild(table(json));
+      } else {
+        status.textContent = "Graph answer (Turtle)";
+        output.appendChild(el("pre", {}, body));
+      }
+    } catch (error) {
+      status.textContent = "The request failed: " + error;
+    }
+  }
+
+  examples.addEventListener("change", function () {
+    if (examples.value in data.examples) text.value = data.examples[examples.value];
+  });
+  document.getElementById("add-prefixes").addEventListener("click", function () {
+    const missing = Object.entries(data.prefixes)
+      .filter(([p]) => !new RegExp("PREFIX\\s+" + p + ":", "i").test(text.value))
+      .map(([p, ns]) => "PREFIX " + p + ": <" + ns + ">\n");
+    text.value = missing.join("") + text.value;
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run();
+  });
+  text.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+  const shared = new URLSearchParams(location.hash.slice(1)).get("query");
+  if (shared) {
+    text.value = shared;
+    run();
+  }
+})();
