@@ -11,6 +11,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from bench.generate import parse_size
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
@@ -101,10 +103,19 @@ def mid(values: list[float]) -> float:
 
 
 def seconds(value: float) -> str:
-    """A duration for a table: ms below one second."""
-    if value != value:  # NaN
+    """A duration for a table: ms below a second, minutes above 100 s, hours above 2 h."""
+    if value != value:  # NaN: not measured
         return "-"
-    return f"{value * 1000:.3g} ms" if value < 1 else f"{value:.3g} s"
+    if value < 1:
+        return f"{value * 1000:.3g} ms"
+    if value < 100:
+        return f"{value:.3g} s"
+    return f"{value / 60:.3g} min" if value < 7200 else f"{value / 3600:,.0f} h"
+
+
+def megabytes(value: float) -> str:
+    """A memory size in MB for a table."""
+    return "-" if value != value else f"{value:,.0f}"
 
 
 def ratio(slow: float, fast: float) -> str:
@@ -112,6 +123,15 @@ def ratio(slow: float, fast: float) -> str:
     if slow != slow or fast != fast or fast == 0:
         return "-"
     return f"{slow / fast:.3g}x"
+
+
+def read(name: str) -> dict[str, Any]:
+    """The raw results of an earlier run, ``bench/results/<name>.json``."""
+    raw: dict[str, Any] = json.loads((RESULTS / f"{name}.json").read_text())
+    for key in ("sizes", "summary"):  # the file has its keys sorted: put sizes back in order
+        if key in raw:
+            raw[key] = dict(sorted(raw[key].items(), key=lambda item: parse_size(item[0])))
+    return raw
 
 
 def write(name: str, lines: list[str], raw: dict[str, Any]) -> None:

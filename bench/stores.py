@@ -244,7 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work", type=Path, default=machine.ROOT / "var" / "bench")
     parser.add_argument("--load-limit", type=float, default=600.0, help="seconds for rdflib")
+    parser.add_argument("--render", action="store_true", help="rewrite the .md from the .json")
     args = parser.parse_args(argv)
+    if args.render:
+        raw = machine.read("stores")
+        machine.write("stores", render(raw, raw["summary"]), raw)
+        return 0
     raw: dict[str, Any] = {
         "machine": machine.facts(),
         "sizes": {},

@@ -21,7 +21,6 @@ import math
 import subprocess
 import sys
 import time
-from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -32,43 +31,10 @@ from bench import machine
 from bench.engine import memory_mb
 from bench.generate import parse_size, size_name
 from bench.machine import mid, ratio, seconds, table
+from bench.quotes import linear_quotes
 from bench.stores import ensure_data
 
 ENGINES = ("rdflib", "oxigraph", "oxigraph-plain", "bundle")
-
-
-def linear_quotes(graph: Any) -> list[Any]:
-    """The proposed ``rcsgraph.evidence.quotes``: a walk over the graph, linear in its claims."""
-    from rdflib.namespace import RDF
-
-    from rcsgraph.evidence import Quote
-    from rcsgraph.namespaces import OA, RCS
-
-    def values(node: Any, predicate: Any) -> list[Any]:
-        return list(dict.fromkeys(graph.objects(node, predicate)))
-
-    found = []
-    for claim in dict.fromkeys(graph.subjects(RDF.type, RCS.Claim)):
-        for resource in values(claim, RCS.evidence):
-            selectors = values(resource, OA.hasSelector)
-            kinds = {s: values(s, RDF.type) for s in selectors}
-            quote_nodes = [s for s in selectors if OA.TextQuoteSelector in kinds[s]]
-            positions = [s for s in selectors if OA.TextPositionSelector in kinds[s]]
-            for article, quote, position in product(
-                values(resource, OA.hasSource), quote_nodes, positions
-            ):
-                for exact, prefix, suffix, start, end in product(
-                    values(quote, OA.exact),
-                    values(quote, OA.prefix) or [""],
-                    values(quote, OA.suffix) or [""],
-                    values(position, OA.start),
-                    values(position, OA.end),
-                ):
-                    first, last = getattr(start, "value", None), getattr(end, "value", None)
-                    if type(first) is int and type(last) is int:  # else SHACL reports them
-                        texts = (str(claim), str(article), str(exact), str(prefix), str(suffix))
-                        found.append(Quote(*texts, first, last))
-    return sorted(found, key=lambda q: (q.article, q.start, q.claim))
 
 
 def one(engine: str, data: Path, linear: bool) -> dict[str, Any]:
@@ -172,8 +138,8 @@ def extrapolate(times: dict[str, float], size: str) -> str:
     power = math.log(t2 / t1) / math.log(n2 / n1)
     estimate = t2 * (parse_size(size) / n2) ** power
     return (
-        f"not run: about {seconds(estimate)} (time grows as size^{power:.2f}"
-        f" from {size_name(n1)} to {size_name(n2)})"
+        f"not run: about {seconds(estimate)} if time kept growing as size^{power:.2f}, as it did"
+        f" from {size_name(n1)} to {size_name(n2)}"
     )
 
 
@@ -224,6 +190,12 @@ def render(raw: dict[str, Any], summary: dict[str, dict[str, Any]]) -> list[str]
         "",
         *machine.facts_table(raw["machine"]),
         "",
+        *[
+            f"Added with `python bench/validation.py {' '.join(m['argv'])}`"
+            f" on {m['machine']['date']} (load average"
+            f" {' '.join(f'{x:.2f}' for x in m['machine']['load_average'])}).\n"
+            for m in raw.get("merged", [])
+        ],
     ]
     header = ["size", "engine", "validation", "vs rdflib", "load (apart)", "peak MB", "outcome"]
     rows = []
@@ -241,7 +213,7 @@ def render(raw: dict[str, Any], summary: dict[str, dict[str, Any]]) -> list[str]
                     seconds(found["validate_s"]),
                     ratio(base, found["validate_s"]),
                     seconds(found["load_s"]),
-                    f"{found['peak_mb']:.0f}",
+                    machine.megabytes(found["peak_mb"]),
                     "; ".join(x for x in (outcome or found["note"], found.get("estimate")) if x),
                 )
             )
@@ -260,6 +232,35 @@ def render(raw: dict[str, Any], summary: dict[str, dict[str, Any]]) -> list[str]
     return lines
 
 
+def run(args: argparse.Namespace) -> None:
+    """Measure every size asked for; with ``--merge``, into the results of an earlier run."""
+    skips = {tuple(item.split("@")) for item in args.skip.split(",") if item}
+    settings = {
+        "repeats": args.repeats,
+        "timeout_s": args.timeout,
+        "linear_quotes": args.linear_quotes,
+    }
+    raw: dict[str, Any] = {"machine": machine.facts(), "settings": settings, "sizes": {}}
+    if args.merge:
+        raw = machine.read("validation")
+        raw.setdefault("merged", []).append({"argv": sys.argv[1:], "machine": machine.facts()})
+    for size in args.sizes.split(","):
+        name = size_name(parse_size(size))
+        print(f"{name}:", file=sys.stderr)
+        data = ensure_data(args.work, parse_size(size))
+        engines = [e for e in args.engines.split(",") if (e, name) not in skips]
+        found = measure(data, engines, args.repeats, args.timeout, args.linear_quotes)
+        old = raw["sizes"].get(name, {"runs": {}, "timed_out": {}, "skipped": {}})
+        old["runs"].update({e: runs for e, runs in found["runs"].items() if runs})
+        old["timed_out"] = {**old.get("timed_out", {}), **found["timed_out"]}
+        old["skipped"] = {e: "not run" for e in ENGINES if e not in old["runs"]}
+        for engine in old["runs"]:
+            old["timed_out"].pop(engine, None)
+        raw["sizes"][name] = old
+        summary = summarise(raw)
+        machine.write("validation", render(raw, summary), {**raw, "summary": summary})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command")
@@ -268,32 +269,23 @@ def main(argv: list[str] | None = None) -> int:
     single.add_argument("--data", type=Path, required=True)
     single.add_argument("--linear-quotes", action="store_true")
     parser.add_argument("--sizes", default="10k,100k,1M")
+    parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1800.0)
-    parser.add_argument("--skip", default="rdflib@1M,oxigraph-plain@1M", help="ENGINE@SIZE,...")
+    parser.add_argument("--skip", default="rdflib@1M,oxigraph-plain@100k,oxigraph-plain@1M")
     parser.add_argument("--linear-quotes", action="store_true")
     parser.add_argument("--work", type=Path, default=machine.ROOT / "var" / "bench")
+    parser.add_argument("--merge", action="store_true", help="add to the results of a run")
+    parser.add_argument("--render", action="store_true", help="rewrite the .md from the .json")
     args = parser.parse_args(argv)
     if args.command == "one":
         json.dump(one(args.engine, args.data, args.linear_quotes), sys.stdout)
-        return 0
-    skips = {tuple(item.split("@")) for item in args.skip.split(",") if item}
-    settings = {
-        "repeats": args.repeats,
-        "timeout_s": args.timeout,
-        "linear_quotes": args.linear_quotes,
-    }
-    raw: dict[str, Any] = {"machine": machine.facts(), "settings": settings, "sizes": {}}
-    for size in args.sizes.split(","):
-        name = size_name(parse_size(size))
-        print(f"{name}:", file=sys.stderr)
-        data = ensure_data(args.work, parse_size(size))
-        engines = [e for e in ENGINES if (e, name) not in skips]
-        found = measure(data, engines, args.repeats, args.timeout, args.linear_quotes)
-        found["skipped"] = {e: "not run" for e in ENGINES if e not in engines}
-        raw["sizes"][name] = found
+    elif args.render:
+        raw = machine.read("validation")
         summary = summarise(raw)
         machine.write("validation", render(raw, summary), {**raw, "summary": summary})
+    else:
+        run(args)
     return 0
 
 

@@ -83,14 +83,13 @@ class World:
         self.claim_iris: set[str] = set()
 
     def name(self, endings: tuple[str, ...] = ("",)) -> str:
-        """A new made-up name of two or three syllables, never given before in this world."""
+        """A new made-up name of two or three syllables, whose slug no other name has."""
         while True:
             syllables = self.rng.choices(SYLLABLES, k=self.rng.randint(2, 3))
             text = "".join(syllables) + self.rng.choice(endings)
-            text = text[0].upper() + text[1:]
-            if text not in self.taken:
-                self.taken.add(text)
-                return text
+            if slug(text) not in self.taken:  # "Lôba" and "Loba" would share an identifier
+                self.taken.add(slug(text))
+                return text[0].upper() + text[1:]
 
     def _country(self, index: int) -> Country:
         alpha3 = "X" + chr(65 + index // 26) + chr(65 + index % 26)

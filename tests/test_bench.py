@@ -1,6 +1,7 @@
 """The benchmark's graph generator: deterministic, sized as asked, and conforming to the shapes."""
 
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate, parse_size, size_name  # noqa: E402
-from bench.world import MAX_COUNTRIES  # noqa: E402
+from bench.world import MAX_COUNTRIES, World  # noqa: E402
 
 SMALL = 3000
 
@@ -110,5 +111,11 @@ def test_sizes(text: str, triples: int, name: str) -> None:
     assert size_name(triples) == name
 
 
-def test_country_codes_stay_in_the_user_assigned_range() -> None:
-    assert MAX_COUNTRIES == 26 * 26  # alpha-3 XAA..XZZ
+def test_largest_world_names_every_entity_apart() -> None:
+    """Names differing only in accents ("Lôba", "Loba") must not share an identifier."""
+    world = World(random.Random(1), MAX_COUNTRIES)
+    iris = [a.iri for a in world.awards]
+    for country, society in zip(world.countries, world.societies, strict=True):
+        iris += [country.iri, country.capital.iri, society.iri, society.president.iri]
+    assert len(iris) == len(set(iris)) == 4 * 676 + len(world.awards)
+    assert {c.alpha3[0] for c in world.countries} == {"X"}  # ISO's user-assigned XAA..XZZ
