@@ -1,6 +1,6 @@
 """Benchmark validation: the whole graph on rdflib and on Oxigraph, and one bundle.
 
-    python bench/validation.py --sizes 10k,100k,1M [--repeats 3] [--timeout 1800] [--linear-quotes]
+    python bench/validation.py --sizes 10k,100k,1M [--repeats 3] [--timeout 1800]
 
 Each measurement is a fresh process (``one``) that loads the generated graph (timed apart) and
 validates it as ``rcsgraph.validation`` does: SHACL shapes plus the quote check. Engines:
@@ -10,9 +10,8 @@ validates it as ``rcsgraph.validation`` does: SHACL shapes plus the quote check.
 - ``oxigraph-plain``: the same store given to pyshacl as it is (the pitfall left in);
 - ``bundle``: ``validate_bundle`` of the generated extra article against the stored graph.
 
-``--linear-quotes`` swaps ``rcsgraph.evidence.quotes`` for the linear walk proposed for it: the
-SPARQL query it runs now is quadratic in the number of claims on both engines. Runs over
-``--timeout`` seconds are recorded as such. Writes ``bench/results/validation.md`` and ``.json``.
+Runs over ``--timeout`` seconds are recorded as such. Writes ``bench/results/validation.md``
+and ``.json``.
 """
 
 import argparse
@@ -31,19 +30,16 @@ from bench import machine
 from bench.engine import memory_mb
 from bench.generate import parse_size, size_name
 from bench.machine import mid, ratio, seconds, table
-from bench.quotes import linear_quotes
 from bench.stores import ensure_data
 
 ENGINES = ("rdflib", "oxigraph", "oxigraph-plain", "bundle")
 
 
-def one(engine: str, data: Path, linear: bool) -> dict[str, Any]:
+def one(engine: str, data: Path) -> dict[str, Any]:
     """Load the graph of ``data`` for ``engine`` and validate it once."""
-    from rcsgraph import evidence, validation
+    from rcsgraph import validation
     from rcsgraph.loading import knowledge_graph
 
-    if linear:
-        evidence.quotes = linear_quotes  # type: ignore[assignment]
     manifest = json.loads((data / "manifest.json").read_text())
     files = [data / name for name in manifest["data"]]
     shapes = validation.shapes_graph()
@@ -110,7 +106,7 @@ def _full_count_s(store: Any) -> float:
     return mid(samples)
 
 
-def measure(data: Path, engines: list[str], repeats: int, timeout: float, linear: bool) -> Any:
+def measure(data: Path, engines: list[str], repeats: int, timeout: float) -> Any:
     """Alternate the engines ``repeats`` times; an engine that times out is not run again."""
     runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in engines}
     timed_out: dict[str, str] = {}
@@ -120,7 +116,7 @@ def measure(data: Path, engines: list[str], repeats: int, timeout: float, linear
                 continue
             args = ["bench/validation.py", "one", "--engine", engine, "--data", str(data)]
             try:
-                run = machine.worker(args + ["--linear-quotes"] * linear, timeout)
+                run = machine.worker(args, timeout)
             except subprocess.TimeoutExpired:
                 timed_out[engine] = f"did not finish within {timeout:.0f} s"
                 continue
@@ -177,14 +173,12 @@ def summarise(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def render(raw: dict[str, Any], summary: dict[str, dict[str, Any]]) -> list[str]:
     """The results as markdown."""
-    quotes = "the proposed linear walk" if raw["settings"]["linear_quotes"] else "the current query"
     lines = [
         "# Validation: rdflib, Oxigraph, one bundle",
         "",
-        f"`python bench/validation.py --sizes {','.join(summary)}"
-        + (" --linear-quotes`" if raw["settings"]["linear_quotes"] else "`")
-        + " (see `bench/README.md`). Shapes of `shapes/` plus the quote check against the"
-        f" generated texts, quotes read with {quotes} (`rcsgraph.evidence.quotes`). Each run is"
+        f"`python bench/validation.py --sizes {','.join(summary)}`"
+        " (see `bench/README.md`). Shapes of `shapes/` plus the quote check against the"
+        " generated texts, quotes read by `rcsgraph.evidence.quotes`. Each run is"
         " a fresh process; times are medians of the runs, loading not included; memory is the"
         " process's peak resident set.",
         "",
@@ -238,7 +232,6 @@ def run(args: argparse.Namespace) -> None:
     settings = {
         "repeats": args.repeats,
         "timeout_s": args.timeout,
-        "linear_quotes": args.linear_quotes,
     }
     raw: dict[str, Any] = {"machine": machine.facts(), "settings": settings, "sizes": {}}
     if args.merge:
@@ -249,7 +242,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"{name}:", file=sys.stderr)
         data = ensure_data(args.work, parse_size(size))
         engines = [e for e in args.engines.split(",") if (e, name) not in skips]
-        found = measure(data, engines, args.repeats, args.timeout, args.linear_quotes)
+        found = measure(data, engines, args.repeats, args.timeout)
         old = raw["sizes"].get(name, {"runs": {}, "timed_out": {}, "skipped": {}})
         old["runs"].update({e: runs for e, runs in found["runs"].items() if runs})
         old["timed_out"] = {**old.get("timed_out", {}), **found["timed_out"]}
@@ -267,19 +260,17 @@ def main(argv: list[str] | None = None) -> int:
     single = commands.add_parser("one", help="one measurement (used by the benchmark itself)")
     single.add_argument("--engine", choices=ENGINES, required=True)
     single.add_argument("--data", type=Path, required=True)
-    single.add_argument("--linear-quotes", action="store_true")
     parser.add_argument("--sizes", default="10k,100k,1M")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--skip", default="rdflib@1M,oxigraph-plain@100k,oxigraph-plain@1M")
-    parser.add_argument("--linear-quotes", action="store_true")
     parser.add_argument("--work", type=Path, default=machine.ROOT / "var" / "bench")
     parser.add_argument("--merge", action="store_true", help="add to the results of a run")
     parser.add_argument("--render", action="store_true", help="rewrite the .md from the .json")
     args = parser.parse_args(argv)
     if args.command == "one":
-        json.dump(one(args.engine, args.data, args.linear_quotes), sys.stdout)
+        json.dump(one(args.engine, args.data), sys.stdout)
     elif args.render:
         raw = machine.read("validation")
         summary = summarise(raw)

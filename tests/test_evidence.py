@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from typing import Any
 
 import pytest
 from rdflib import Graph, URIRef
@@ -55,6 +56,29 @@ def test_source_text_checksum_matches(graph: Graph, article_text: str) -> None:
 def test_every_claim_has_a_quote(graph: Graph, all_quotes: list[Quote]) -> None:
     claims = set(map(str, graph.subjects(RDF.type, RCS.Claim)))
     assert claims and claims == {q.claim for q in all_quotes}
+
+
+#: The pattern ``quotes`` walks, as SPARQL: the oracle it must agree with.
+QUOTE_PATTERN = """
+PREFIX rcs: <https://w3id.org/rcsgraph/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?claim ?article ?exact ?prefix ?suffix ?start ?end WHERE {
+  ?claim a rcs:Claim ; rcs:evidence ?resource .
+  ?resource oa:hasSource ?article ; oa:hasSelector ?quote , ?position .
+  ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
+  OPTIONAL { ?quote oa:prefix ?prefix }
+  OPTIONAL { ?quote oa:suffix ?suffix }
+  ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+}
+"""
+
+
+def test_quotes_walk_agrees_with_the_sparql_pattern(graph: Graph, all_quotes: list[Quote]) -> None:
+    rows: list[Any] = list(graph.query(QUOTE_PATTERN))
+    expected = {(*(str(term or "") for term in row[:5]), int(row[5]), int(row[6])) for row in rows}
+    walked = [(q.claim, q.article, q.exact, q.prefix, q.suffix, q.start, q.end) for q in all_quotes]
+    assert len(walked) == len(set(walked)) == len(expected) > 0
+    assert set(walked) == expected
 
 
 def test_each_quote_equals_the_text_at_its_offsets(
