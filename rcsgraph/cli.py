@@ -6,6 +6,7 @@ stderr, never a traceback.
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -84,10 +85,13 @@ def _say_published(outcome: building.Outcome, quiet: bool) -> None:
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Copy every graph of the store to a Graph Store Protocol endpoint, one PUT per graph."""
-    if args.password is not None and args.user is None:
-        raise InputError("--password needs --user")
+    password = args.password
+    if password is None and args.user is not None:  # not on the command line, seen by `ps`
+        password = os.environ.get("RCSGRAPH_PUSH_PASSWORD")
+    if password is not None and args.user is None:
+        raise InputError("a password needs --user")
     with storage.open_store(args.store) as store:
-        pushed = push(store, args.gsp, args.user, args.password)
+        pushed = push(store, args.gsp, args.user, password)
     for graph, count in pushed.items():
         print(f"{count}\t{graph}")
     print(f"pushed {sum(pushed.values())} triples in {len(pushed)} graphs to {args.gsp}")
@@ -226,7 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, required=True, metavar="PATH", help="the store to copy")
     p.add_argument("--gsp", required=True, metavar="URL", help="Graph Store Protocol endpoint")
     p.add_argument("--user", help="user name, for HTTP basic or digest authentication")
-    p.add_argument("--password", help="password of --user")
+    p.add_argument(
+        "--password",
+        help="password of --user (others can read it in the process list: prefer the"
+        " RCSGRAPH_PUSH_PASSWORD environment variable)",
+    )
     p.set_defaults(run=cmd_push)
     return parser
 

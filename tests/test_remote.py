@@ -342,3 +342,20 @@ def test_serving_a_remote_endpoint_answers_like_the_embedded_store(
         sorted(json.dumps(b, sort_keys=True) for b in a["results"]["bindings"]) for a in answers
     )
     assert len(local_rows) == 13 and remote_rows == local_rows
+
+
+def test_push_command_reads_the_password_from_the_environment(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    server: Server,
+    store_path: Path,
+) -> None:
+    """The password need not be on the command line, where every user's `ps` shows it."""
+    if server.user is None:
+        pytest.skip(f"{server.name} asks for no password")
+    argv = ["push", "--store", str(store_path), "--gsp", server.gsp_url, "--user", server.user]
+    monkeypatch.setenv("RCSGRAPH_PUSH_PASSWORD", "wrong")
+    assert main(argv) == 1  # the store refused: not the user's input
+    assert "access refused" in capsys.readouterr().err
+    monkeypatch.setenv("RCSGRAPH_PUSH_PASSWORD", server.password or "")
+    assert main(argv) == 0
