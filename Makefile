@@ -8,8 +8,9 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint typecheck check clean
 
-# npm ci fetches the web pages' assets (world-atlas geometries) from the npm registry as
-# package-lock.json pins them; rcsgraph.web.assets copies them into rcsgraph/web/static/vendor/.
+# npm ci fetches the web pages' assets (world-atlas geometries, CodeMirror 5 for the SPARQL
+# editor) from the npm registry as package-lock.json pins them; rcsgraph.web.assets copies them
+# into rcsgraph/web/static/vendor/.
 $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -1,7 +1,8 @@
 """Build step: copy the npm packages' files the pages use into ``static/vendor/``.
 
 Run by ``make`` after ``npm ci`` (``python -m rcsgraph.web.assets``). The files come from the
-npm registry through ``package-lock.json``; none is kept in the repository.
+npm registry through ``package-lock.json``; none is kept in the repository. Pages link to them
+under ``/static/vendor/`` and work without them (a plain textarea, a list instead of a map).
 """
 
 import shutil
@@ -10,7 +11,14 @@ from pathlib import Path
 
 STATIC = Path(__file__).parent / "static"
 #: (file under node_modules/, destination under static/vendor/).
-FILES = [("world-atlas/countries-110m.json", "world-atlas/countries-110m.json")]
+FILES = [
+    ("world-atlas/countries-110m.json", "world-atlas/countries-110m.json"),
+    # the SPARQL editor: CodeMirror 5 and its SPARQL mode (plain scripts, no bundler needed)
+    ("codemirror/lib/codemirror.js", "codemirror/lib/codemirror.js"),
+    ("codemirror/lib/codemirror.css", "codemirror/lib/codemirror.css"),
+    ("codemirror/mode/sparql/sparql.js", "codemirror/mode/sparql/sparql.js"),
+    ("codemirror/LICENSE", "codemirror/LICENSE"),
+]
 
 
 def build(node_modules: Path) -> list[Path]:

@@ -40,6 +40,17 @@ COUNTRIES = (
 }"""
 )
 #: Candidates of ambiguous country mentions (such as "Congo"), with their numeric codes.
+#: Every country of the graph with what identifies it in results: ISO codes and, for an
+#: ambiguous mention, its candidates' numeric codes.
+ALL_COUNTRIES = (
+    PREFIXES
+    + """SELECT ?country ?label ?alpha2 ?alpha3 ?numeric WHERE {
+  ?country a rcs:Country ; skos:prefLabel ?label .
+  OPTIONAL { ?country rcs:iso3166Alpha2 ?alpha2 }
+  OPTIONAL { ?country rcs:iso3166Alpha3 ?alpha3 }
+  OPTIONAL { ?country rcs:iso3166Numeric ?numeric }
+}"""
+)
 CANDIDATES = (
     PREFIXES
     + """SELECT ?mention ?numeric WHERE {
@@ -47,6 +58,21 @@ CANDIDATES = (
   ?candidate rcs:iso3166Numeric ?numeric .
 } ORDER BY ?numeric"""
 )
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country of the graph: its IRI, label, ISO codes and the numeric codes it covers on the
+    map (two or more for an ambiguous mention)."""
+
+    iri: str
+    label: str
+    codes: tuple[str, ...]
+    keys: tuple[str, ...]  # what names it in a result: its IRI, alpha-2 and alpha-3 codes
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.codes) > 1
 
 
 @dataclass(frozen=True)
@@ -70,9 +96,7 @@ def figures(served: Endpoint) -> dict[str, int]:
 
 def countries(served: Endpoint, society: str = SOCIETY) -> list[Mark]:
     """The society's countries as map marks, an ambiguous mention covering its candidates."""
-    candidates: dict[str, list[str]] = {}
-    for row in served.query(CANDIDATES).dicts():
-        candidates.setdefault(str(row["mention"]), []).append(str(row["numeric"]))
+    candidates = _candidates(served)
     found: dict[str, tuple[str, str | None, set[str]]] = {}
     for row in served.query(COUNTRIES, {"society": URIRef(society)}).dicts():
         iri = str(row["country"])
@@ -93,3 +117,55 @@ def timeline(served: Endpoint) -> list[Event]:
         Event(str(row["date"]), str(row["event"]), str(row["label"]))
         for row in served.query(query.text).dicts()
     ]
+
+
+def all_countries(served: Endpoint) -> list[Country]:
+    """Every country of the graph, by label."""
+    candidates = _candidates(served)
+    found = []
+    for row in served.query(ALL_COUNTRIES).dicts():
+        iri = str(row["country"])
+        numeric = str(row["numeric"]) if "numeric" in row else None
+        codes = (numeric,) if numeric else tuple(candidates.get(iri, ()))
+        keys = (iri, *(str(row[k]).upper() for k in ("alpha2", "alpha3") if k in row))
+        found.append(Country(iri, str(row["label"]), codes, keys))
+    return sorted(found, key=lambda c: c.label)
+
+
+def _candidates(served: Endpoint) -> dict[str, list[str]]:
+    candidates: dict[str, list[str]] = {}
+    for row in served.query(CANDIDATES).dicts():
+        candidates.setdefault(str(row["mention"]), []).append(str(row["numeric"]))
+    return candidates
+
+
+def marks_for(served: Endpoint, values: list[str], role: str = "result") -> list[Mark]:
+    """The countries that ``values`` name (country IRIs of the graph, ISO 3166-1 alpha-2 or
+    alpha-3 codes), as map marks in one ``role``; other values are ignored."""
+    wanted = {value.strip() for value in values}
+    wanted |= {v.upper() for v in wanted if len(v) in (2, 3) and v.isascii() and v.isalpha()}
+    return [
+        Mark(c.codes, c.iri, c.label, (role,), ambiguous=c.ambiguous)
+        for c in all_countries(served)
+        if wanted.intersection(c.keys)
+    ]
+
+
+#: Columns that carry a result row's date, its label and its subject, in order of preference.
+DATE_COLUMNS = ("date", "year", "founded")
+
+
+def events_from(columns: tuple[str, ...], bindings: list[dict[str, dict[str, str]]]) -> list[Event]:
+    """Timeline events from SPARQL JSON result rows: the first date-like column, the first label
+    column (``label`` or ``…Label``), the first IRI; rows without a date are left out."""
+    date = next((c for c in DATE_COLUMNS if c in columns), None)
+    labels = [c for c in columns if c == "label" or c.endswith("Label")]
+    events = []
+    for row in bindings if date else []:
+        when = row.get(date or "")
+        subject = next((row[c] for c in columns if row.get(c, {}).get("type") == "uri"), None)
+        if when is None or subject is None:
+            continue
+        label = next((row[c]["value"] for c in labels if c in row), subject["value"])
+        events.append(Event(when["value"], subject["value"], label))
+    return events

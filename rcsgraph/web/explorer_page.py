@@ -16,6 +16,11 @@ LEGEND = {
     "ambiguous": 'a facility in "Congo": the article does not say which, so both candidates '
     "(Republic of the Congo, Democratic Republic of the Congo) are hatched",
 }
+#: The legend of a map of query results.
+RESULT_LEGEND = {
+    "result": "a country in the results",
+    "ambiguous": 'an ambiguous mention (such as "Congo"): every candidate is hatched',
+}
 
 STYLE = """<style>
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr));
@@ -32,6 +37,7 @@ figure { margin: 0; }
 .mission path, .swatch.mission { fill: #0b57a4; background: #0b57a4; }
 .meeting path, .swatch.meeting { fill: #1a7f37; background: #1a7f37; }
 .home path, .swatch.home { fill: #e0a100; background: #e0a100; }
+.result path, .swatch.result { fill: #6a1b9a; background: #6a1b9a; }
 .ambiguous path { fill: url(#hatch); }
 .swatch.ambiguous { background: repeating-linear-gradient(45deg, #b3001b 0 3px, #f2b8c0 3px 6px); }
 .swatch { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle;
@@ -60,7 +66,17 @@ def figures_html(counts: dict[str, int]) -> str:
 
 
 def map_html(marks: list[Mark], names: Iris) -> str:
-    """The map (or a notice that it is unavailable), its legend, and the same as a list."""
+    """The home page's map (or a notice that it is unavailable), its legend, and the same as a
+    list."""
+    return (
+        '<section aria-labelledby="map-heading"><h2 id="map-heading">Where</h2>'
+        + figure_html(marks, names, LEGEND)
+        + "</section>"
+    )
+
+
+def figure_html(marks: list[Mark], names: Iris, legend: dict[str, str] = RESULT_LEGEND) -> str:
+    """A map of ``marks`` with its legend, then the countries as a list (links to their pages)."""
     local = [
         Mark(m.codes, names.href(m.href) or m.href, m.label, m.roles, m.ambiguous) for m in marks
     ]
@@ -81,23 +97,26 @@ def map_html(marks: list[Mark], names: Iris) -> str:
                 + ".</p>"
             )
     used = {"ambiguous" if m.ambiguous else m.roles[0] for m in local}
-    legend = "".join(
+    keys = "".join(
         f'<li><span class="swatch {role}"></span>{escape(text)}</li>'
-        for role, text in LEGEND.items()
+        for role, text in legend.items()
         if role in used
     )
+    several = (
+        "A country with several roles takes the colour of the first of: meeting, facility, mission."
+        if legend is LEGEND
+        else ""
+    )
     listing = "".join(
-        f'<li><a href="{escape(m.href)}">{escape(m.label)}</a>: {", ".join(m.roles)}'
+        f'<li><a href="{escape(m.href)}">{escape(m.label)}</a>'
+        f"{': ' + ', '.join(m.roles) if m.roles != ('result',) else ''}"
         f"{' (ambiguous mention)' if m.ambiguous else ''}</li>"
         for m in local
     )
     return (
-        '<section aria-labelledby="map-heading"><h2 id="map-heading">Where</h2>'
-        f'<figure>{picture}<figcaption><ul class="legend">{legend}</ul>'
-        "A country with several roles takes the colour of the first of: meeting, facility, "
-        "mission.</figcaption></figure>"
-        f"<details><summary>The countries as a list</summary><ul>{listing}</ul></details>"
-        "</section>"
+        f'<figure>{picture}<figcaption><ul class="legend">{keys}</ul>{several}</figcaption>'
+        f"</figure><details><summary>The countries as a list</summary><ul>{listing}</ul>"
+        "</details>"
     )
 
 

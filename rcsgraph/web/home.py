@@ -3,7 +3,7 @@ thing by kind."""
 
 from html import escape
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from rcsgraph.describe import Listed, things
 from rcsgraph.iris import Iris
@@ -11,6 +11,7 @@ from rcsgraph.web import explorer
 from rcsgraph.web.explorer_page import (
     STYLE,
     entry_points_html,
+    figure_html,
     figures_html,
     map_html,
     timeline_html,
@@ -69,3 +70,13 @@ def _group(kind: str, items: list[Listed], folded: bool, names: Iris) -> str:
     if folded:
         return f"<details><summary><strong>{title}</strong></summary><ul>{links}</ul></details>"
     return f"<h3>{title}</h3><ul>{links}</ul>"
+
+
+@blueprint.route("/map")
+def result_map() -> Response:
+    """A map of the countries named by ``country`` values (IRIs of the graph, ISO 3166-1 alpha-2
+    or alpha-3 codes), as an HTML fragment: the SPARQL editor shows its results' countries so."""
+    marks = explorer.marks_for(endpoint(), request.args.getlist("country"))
+    if not marks:
+        return answer('<p id="map-empty">No country of the graph is named.</p>', "text/html")
+    return answer(figure_html(marks, iris()), "text/html")

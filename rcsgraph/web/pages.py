@@ -22,6 +22,7 @@ input, select, textarea, button { font: inherit; max-width: 100%; }
 button { background: var(--accent); color: #fff; border: 0; padding: 0.4rem 1rem;
          border-radius: 4px; cursor: pointer; }
 pre { background: #f6f6f6; padding: 0.75rem; overflow-x: auto; }
+code { overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: 0.9rem; border-top: 1px solid var(--line); }
 """
 

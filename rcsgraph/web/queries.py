@@ -9,9 +9,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, request, url_for
 
 from rcsgraph import conneg, queries
+from rcsgraph.describe import Listed, things
+from rcsgraph.iris import Iris
 from rcsgraph.queries import CannedQuery
 from rcsgraph.queries.described import examples, openapi
 from rcsgraph.results import Answer
+from rcsgraph.web import explorer
+from rcsgraph.web.explorer_page import STYLE as VIEW_STYLE
+from rcsgraph.web.explorer_page import figure_html, timeline_html
+from rcsgraph.web.linked_data import iris
 from rcsgraph.web.pages import page
 from rcsgraph.web.sparql import CORS, endpoint
 
@@ -101,8 +107,14 @@ def run(name: str) -> Response:
     if suffix and suffix not in SUFFIXES:
         abort(404, f"unknown format suffix .{suffix}")
     raw = {k: v for k, v in request.args.items() if k not in ("format", "hxl")}
-    bindings = queries.bind(query, raw)
     media = _media(query, suffix or request.args.get("format"))
+    unset = any(p.default is None and not raw.get(p.name) for p in query.params)
+    if media == "text/html" and unset:  # the empty form: nothing to run yet
+        return Response(
+            page(query.name, form_page(query, raw, None), head=VIEW_STYLE),
+            content_type="text/html; charset=utf-8",
+        )
+    bindings = queries.bind(query, raw)
     if media == "text/html":
         answer = endpoint().run_canned(
             query,
@@ -110,7 +122,8 @@ def run(name: str) -> Response:
             conneg.RESULT_TYPES["json"] if query.form == "SELECT" else conneg.RDF_TYPES["ttl"],
         )
         return Response(
-            page(query.name, form_page(query, raw, answer)), content_type="text/html; charset=utf-8"
+            page(query.name, form_page(query, raw, answer), head=VIEW_STYLE),
+            content_type="text/html; charset=utf-8",
         )
     answer = endpoint().run_canned(query, bindings, media)
     body = answer.body
@@ -141,9 +154,23 @@ def with_hxl(csv: bytes, columns: tuple[str, ...]) -> bytes:
     return header + b"\r\n" + tags.encode() + b"\r\n" + rest
 
 
-def form_page(query: CannedQuery, raw: dict[str, str], answer: Answer) -> str:
-    """The query's page: what it answers, a form for its parameters, the results."""
-    fields = "".join(_field(p, raw.get(p.name, p.default or "")) for p in query.params)
+#: Things offered as suggestions for an IRI parameter (the graph's labelled things).
+SUGGESTED = 2000
+
+
+def form_page(query: CannedQuery, raw: dict[str, str], answer: Answer | None) -> str:
+    """The query's page: what it answers, a form for its parameters, the results in the
+    query's declared view (a map or a timeline above the table)."""
+    names = iris()
+    listed = [
+        t
+        for t in things(endpoint(), names.id_space, limit=SUGGESTED)
+        if (names.rest(t.iri) or "claim/").split("/", 1)[0] != "claim"
+    ]
+    fields = "".join(
+        _field(p, raw.get(p.name, p.default or ""), _suggestions(p, listed, names))
+        for p in query.params
+    )
     form = (
         f'<form method="get">{fields}<button type="submit">Run</button></form>'
         if query.params
@@ -161,14 +188,27 @@ def form_page(query: CannedQuery, raw: dict[str, str], answer: Answer) -> str:
     )
     return (
         f"<h1>{escape(query.name)}</h1><p>{escape(query.description)}</p>{form}"
-        f'<section aria-label="results">{results_html(query, answer)}</section>'
-        f'<p>Download: {links} · <a href="{escape(sparql_link)}">open in the SPARQL '
+        + (
+            f'<section aria-label="results">{results_html(query, answer, listed, names)}</section>'
+            if answer
+            else "<p>Fill in the form and run the query to see its results.</p>"
+        )
+        + f'<p>Download: {links} · <a href="{escape(sparql_link)}">open in the SPARQL '
         f"endpoint</a></p><details><summary>SPARQL</summary><pre>{escape(query.text)}</pre>"
         "</details>"
     )
 
 
-def _field(param: queries.Param, value: str) -> str:
+def _suggestions(param: queries.Param, listed: list[Listed], names: Iris) -> list[Listed]:
+    """What an IRI parameter may be: the things of the kind it is named after (``society`` →
+    ``id/society/…``), or every labelled thing when no kind has that name."""
+    if param.type != "iri":
+        return []
+    kind = [t for t in listed if (names.rest(t.iri) or "").startswith(param.name + "/")]
+    return sorted(kind or listed, key=lambda t: t.label.lower())
+
+
+def _field(param: queries.Param, value: str, suggestions: list[Listed]) -> str:
     label = f'<label for="{param.name}">{escape(param.name)}</label> '
     if param.enum:
         options = "".join(
@@ -177,32 +217,66 @@ def _field(param: queries.Param, value: str) -> str:
         control = f'<select id="{param.name}" name="{param.name}">{options}</select>'
     else:
         kind = "number" if param.type == "integer" else "date" if param.type == "date" else "text"
+        listing = ""
+        if suggestions:
+            options = "".join(
+                f'<option value="{escape(t.iri)}">{escape(t.label)}</option>' for t in suggestions
+            )
+            listing = f'<datalist id="{param.name}-suggestions">{options}</datalist>'
         control = (
             f'<input id="{param.name}" name="{param.name}" type="{kind}" '
-            f'value="{escape(value)}" size="60">'
+            f'value="{escape(value)}" size="60"'
+            + (f' list="{param.name}-suggestions" inputmode="url"' if listing else "")
+            + (" required" if param.default is None else "")
+            + f">{listing}"
         )
     return f"<p>{label}{control} <small>{escape(param.description)}</small></p>"
 
 
-def results_html(query: CannedQuery, answer: Answer) -> str:
+def results_html(query: CannedQuery, answer: Answer, listed: list[Listed], names: Iris) -> str:
+    """The answer as a table of labelled links, after a map or timeline if the query's view is
+    one (a CONSTRUCT answer as Turtle)."""
     if query.form != "SELECT":
         return f"<pre>{escape(answer.body.decode('utf-8'))}</pre>"
     document: dict[str, Any] = json.loads(answer.body)
+    bindings = document["results"]["bindings"]
+    labels = {str(t.iri): t.label for t in listed}
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in query.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_cell(b.get(c))}</td>" for c in query.columns) + "</tr>"
-        for b in document["results"]["bindings"]
+        "<tr>"
+        + "".join(f"<td>{_cell(b.get(c), labels, names)}</td>" for c in query.columns)
+        + "</tr>"
+        for b in bindings
     )
-    count = len(document["results"]["bindings"])
-    return f"<p>{count} rows</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    count = len(bindings)
+    return (
+        _view(query, bindings, names)
+        + f"<p>{count} rows</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
-def _cell(term: dict[str, str] | None) -> str:
+def _view(query: CannedQuery, bindings: list[dict[str, dict[str, str]]], names: Iris) -> str:
+    """The declared view of the rows: a map of the countries they name, or a timeline."""
+    if query.view == "map":
+        values = [term["value"] for row in bindings for term in row.values()]
+        marks = explorer.marks_for(endpoint(), values)
+        return figure_html(marks, names) if marks else ""
+    if query.view == "timeline":
+        events = explorer.events_from(query.columns, bindings)
+        return timeline_html(events, names) if events else ""
+    return ""
+
+
+def _cell(term: dict[str, str] | None, labels: dict[str, str], names: Iris) -> str:
     if term is None:
         return ""
     value = escape(term["value"])
     if term["type"] == "uri":
-        return f'<a href="{value}">{value}</a>'
+        href = escape(names.href(term["value"]) or term["value"])
+        label = labels.get(term["value"])
+        if label:
+            return f'<a href="{href}" title="{value}">{escape(label)}</a>'
+        return f'<a href="{href}">{value}</a>'
     return value
 
 

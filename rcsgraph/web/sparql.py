@@ -8,12 +8,14 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from rcsgraph import conneg
+from rcsgraph.describe import things
 from rcsgraph.endpoint import Endpoint, NotAcceptable
 from rcsgraph.endpoint import Request as SparqlRequest
 from rcsgraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES
 from rcsgraph.queries import load_catalogue
 from rcsgraph.results import Answer
-from rcsgraph.web import protocol
+from rcsgraph.web import explorer, protocol
+from rcsgraph.web.explorer_page import STYLE as MAP_STYLE
 from rcsgraph.web.pages import page
 
 blueprint = Blueprint("sparql", __name__)
@@ -26,6 +28,25 @@ CORS = {
     "Access-Control-Expose-Headers": "X-Row-Cap, Warning, Retry-After",
 }
 SD_TYPES = {"html": "text/html", **{k: conneg.RDF_TYPES[k] for k in ("ttl", "jsonld", "rdf", "nt")}}
+#: Things whose labels the editor shows in its results (beyond, it shows compact IRIs).
+LABELLED = 2000
+#: The editor's own assets: CodeMirror 5 and its SPARQL mode as built into static/vendor/.
+EDITOR_HEAD = (
+    '<link rel="stylesheet" href="/static/vendor/codemirror/lib/codemirror.css">'
+    + MAP_STYLE
+    + """<style>
+.CodeMirror { border: 1px solid #767676; height: auto; font-size: 0.95rem; }
+.CodeMirror-scroll { min-height: 14rem; }
+.CodeMirror-focused { outline: 3px solid #0b57a4; outline-offset: 1px; }
+.cm-s-default .cm-comment, .cm-s-default .cm-bracket, .CodeMirror-linenumber { color: #5c5c5c; }
+#query-help, small.iri { color: var(--muted); }
+</style>"""
+)
+EDITOR_SCRIPTS = (
+    '<script src="/static/vendor/codemirror/lib/codemirror.js"></script>'
+    '<script src="/static/vendor/codemirror/mode/sparql/sparql.js"></script>'
+    '<script src="/static/editor.js"></script>'
+)
 
 
 def endpoint() -> Endpoint:
@@ -155,6 +176,17 @@ def describe(url: str, served: Endpoint) -> Graph:
     return graph
 
 
+def _labels(served: Endpoint) -> dict[str, str]:
+    """IRI → label of the graph's things, claims left out (their labels are long sentences,
+    six times all the others together: a claim shows as a compact IRI)."""
+    claims = ID_BASE + "claim/"
+    return {
+        str(t.iri): t.label
+        for t in things(served, ID_BASE, limit=LABELLED)
+        if not t.iri.startswith(claims)
+    }
+
+
 def _page(graph: Graph, url: str, query: str = "SELECT * WHERE { ?s ?p ?o } LIMIT 10") -> str:
     """The editor: examples from the catalogue, prefixes, results as a table (static/editor.js);
     without JavaScript the form still sends the query and answers in SPARQL JSON."""
@@ -167,11 +199,15 @@ def _page(graph: Graph, url: str, query: str = "SELECT * WHERE { ?s ?p ?o } LIMI
         f'<option value="{escape(q.name)}">{escape(q.name)}: {escape(q.summary)}</option>'
         for q in catalogue.values()
     )
+    served = endpoint()
     data = {
         "examples": {q.name: q.text for q in catalogue.values()},
         "prefixes": PREFIXES,
         "idBase": ID_BASE,
         "ontology": str(ONTOLOGY_IRI),
+        "labels": _labels(served),
+        "countries": {k: c.iri for c in explorer.all_countries(served) for k in c.keys},
+        "map": "/map",
     }
     # "</" cannot end the script element early once escaped in JSON.
     blob = json.dumps(data).replace("</", "<\\/")
@@ -184,17 +220,21 @@ here with their parameters left as variables.</p>
 <p><label for="examples">Examples</label>
 <select id="examples"><option value="">(choose a catalogue query)</option>{options}</select>
 <button type="button" id="add-prefixes">Add prefixes</button></p>
-<label for="query">Query</label> <small>(Ctrl+Enter runs it)</small><br>
-<textarea id="query" name="query" rows="14" style="width: 100%" spellcheck="false">
+<label for="query">Query</label>
+<small id="query-help">Ctrl+Enter runs it. Tab moves on to the next control, as everywhere on
+the page; to indent, use Ctrl+] (and Ctrl+[ to outdent).</small><br>
+<textarea id="query" name="query" rows="14" style="width: 100%" spellcheck="false"
+ aria-describedby="query-help">
 {escape(query)}</textarea><br>
 <input type="hidden" name="format" value="json">
 <button type="submit">Run</button>
 </form>
 <p id="status" role="status" aria-live="polite"></p>
 <p id="downloads"></p><p id="share"></p>
+<section id="result-map" aria-labelledby="result-map-heading" hidden></section>
 <section id="results" aria-label="results"></section>
 <details><summary>Prefixes</summary><pre>{prefixes}</pre></details>
 <h2>Named graphs</h2><ul>{graphs}</ul>
 <script type="application/json" id="editor-data">{blob}</script>
-<script src="/static/editor.js"></script>"""
-    return page("SPARQL editor", body)
+{EDITOR_SCRIPTS}"""
+    return page("SPARQL editor", body, head=EDITOR_HEAD)

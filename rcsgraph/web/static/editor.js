@@ -1,9 +1,12 @@
-// The SPARQL editor of /sparql: examples, prefixes, results as a table with links, downloads
-// and a shareable URL (#query=...). Our own small script: nothing is fetched but /sparql.
+// The SPARQL editor of /sparql: syntax highlighting (CodeMirror 5, when its build is there),
+// examples, prefixes, results as a table with labels and links and as a map when they name
+// countries, downloads and a shareable URL (#query=...). Nothing is fetched but this server.
+// Without this script (or without CodeMirror) the form is a plain textarea that still works.
 "use strict";
 (function () {
   const form = document.getElementById("editor");
   const text = document.getElementById("query");
+  const mapped = document.getElementById("result-map");
   const examples = document.getElementById("examples");
   const output = document.getElementById("results");
   const status = document.getElementById("status");
@@ -13,6 +16,37 @@
   const endpoint = form.getAttribute("action");
   const idBase = data.idBase;
   const ontology = data.ontology;
+  const cm = highlighted();
+
+  // CodeMirror over the textarea; Tab and Shift+Tab are left to the browser, so they move focus
+  // as on any form (indent with Ctrl+] and Ctrl+[ instead).
+  function highlighted() {
+    if (typeof window.CodeMirror !== "function") return null;
+    try {
+      const editor = window.CodeMirror.fromTextArea(text, {
+        mode: "application/sparql-query",
+        lineNumbers: true,
+        lineWrapping: true,
+        viewportMargin: Infinity,
+        inputStyle: "contenteditable",
+        screenReaderLabel: "SPARQL query",
+        extraKeys: { Tab: false, "Shift-Tab": false, "Ctrl-Enter": run, "Cmd-Enter": run },
+      });
+      document.querySelector("label[for=query]").addEventListener("click", () => editor.focus());
+      return editor;
+    } catch (error) {
+      return null; // the textarea stays as it is
+    }
+  }
+
+  function getQuery() {
+    return cm ? cm.getValue() : text.value;
+  }
+
+  function setQuery(query) {
+    if (cm) cm.setValue(query);
+    else text.value = query;
+  }
 
   function el(tag, attrs, content) {
     const node = document.createElement(tag);
@@ -38,7 +72,9 @@
     const td = el("td");
     if (!term) return td;
     if (term.type === "uri") {
-      td.appendChild(el("a", { href: localHref(term.value), title: term.value }, compact(term.value)));
+      const label = data.labels[term.value];
+      td.appendChild(el("a", { href: localHref(term.value), title: term.value }, label || compact(term.value)));
+      if (label) td.appendChild(el("small", { class: "iri" }, " " + compact(term.value)));
     } else {
       td.appendChild(document.createTextNode(term.value));
       const note = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? compact(term.datatype) : "";
@@ -78,10 +114,38 @@
     history.replaceState(null, "", address);
   }
 
+  // The graph's countries the results name: by IRI, or by an ISO 3166-1 alpha-2/-3 code.
+  function countries(json) {
+    const found = new Set();
+    for (const row of json.results ? json.results.bindings : []) {
+      for (const term of Object.values(row)) {
+        const code = term.type === "literal" && /^[A-Z]{2,3}$/.test(term.value);
+        const iri = term.type === "uri" || code ? data.countries[term.value] : undefined;
+        if (iri) found.add(iri);
+      }
+    }
+    return [...found];
+  }
+
+  async function drawMap(json) {
+    const named = countries(json);
+    if (named.length === 0) return;
+    const params = new URLSearchParams(named.map((iri) => ["country", iri]));
+    const reply = await fetch(data.map + "?" + params.toString(), { headers: { Accept: "text/html" } });
+    if (!reply.ok) return;
+    const heading = el("h2", { id: "result-map-heading" }, "Countries in the results");
+    const figure = el("div");
+    figure.innerHTML = await reply.text(); // our own server's HTML, escaped there
+    mapped.replaceChildren(heading, ...figure.childNodes);
+    mapped.hidden = false;
+  }
+
   async function run() {
-    const query = text.value;
+    const query = getQuery();
     status.textContent = "Running…";
     output.replaceChildren();
+    mapped.replaceChildren();
+    mapped.hidden = true;
     try {
       const reply = await fetch(url(query), {
         headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" },
@@ -98,6 +162,7 @@
         const cap = reply.headers.get("X-Row-Cap");
         status.textContent = count + (count === 1 ? " row" : " rows") + (cap ? " (cut at " + cap + ")" : "");
         output.appendChild(table(json));
+        await drawMap(json);
       } else {
         status.textContent = "Graph answer (Turtle)";
         output.appendChild(el("pre", {}, body));
@@ -108,13 +173,13 @@
   }
 
   examples.addEventListener("change", function () {
-    if (examples.value in data.examples) text.value = data.examples[examples.value];
+    if (examples.value in data.examples) setQuery(data.examples[examples.value]);
   });
   document.getElementById("add-prefixes").addEventListener("click", function () {
     const missing = Object.entries(data.prefixes)
-      .filter(([p]) => !new RegExp("PREFIX\\s+" + p + ":", "i").test(text.value))
+      .filter(([p]) => !new RegExp("PREFIX\\s+" + p + ":", "i").test(getQuery()))
       .map(([p, ns]) => "PREFIX " + p + ": <" + ns + ">\n");
-    text.value = missing.join("") + text.value;
+    setQuery(missing.join("") + getQuery());
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -128,7 +193,7 @@
   });
   const shared = new URLSearchParams(location.hash.slice(1)).get("query");
   if (shared) {
-    text.value = shared;
+    setQuery(shared);
     run();
   }
 })();
