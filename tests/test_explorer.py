@@ -1,33 +1,25 @@
-"""The explorer: home page (figures, world map, timeline), catalogue forms and the SPARQL editor,
-checked in a real headless Chromium against a live server; the map drawing without a browser.
+"""The explorer without a browser: the map drawing, countries named by results, timelines
+from results, the result map route and the catalogue forms (tests/test_explorer_browser.py
+checks the same pages in Chromium).
 
-The browser tests skip when Chromium is absent; the map assertions skip when the world-atlas
-geometries have not been built (``make`` builds them), except in CI, where that is a failure.
+The map assertions skip when the world-atlas geometries have not been built (``make`` builds
+them), except in CI, where that is a failure.
 """
 
 import json
 import os
-import socket
-import threading
-import time
+import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-import waitress
-from browser import Chromium, chromium_or_skip
+from flask import Flask
+from flask.testing import FlaskClient
 
-from rcsgraph.web import create_app, worldmap
+from rcsgraph.web import create_app, explorer, worldmap
 from rcsgraph.web.worldmap import Mark
 
-WAIT_S = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+COUNTRY = "https://w3id.org/rcsgraph/id/country/"
 
 
 def geometries_or_skip() -> dict[str, tuple[str, str]]:
@@ -94,159 +86,99 @@ def test_the_home_page_says_when_the_map_is_unavailable(monkeypatch: pytest.Monk
     assert "Congo</a>: facility (ambiguous mention)" in page  # the list still says where
 
 
-# -- in a real browser ---------------------------------------------------------------------------
+# -- countries and dates in results, the result map, the catalogue forms --------------------------
 
 
 @pytest.fixture(scope="module")
-def base() -> Iterator[str]:
+def app() -> Iterator[Flask]:
     app = create_app({"workers": 1})
-    port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    yield app
     app.extensions["rcsgraph"].pool.close()
 
 
-class Page:
-    """One Chromium tab: load, evaluate, wait; every URL it requested is kept."""
-
-    def __init__(self, browser: Chromium) -> None:
-        self.browser = browser
-        self.requested: list[str] = []
-
-    def _collect(self) -> None:
-        self.requested += [
-            e["params"]["request"]["url"]
-            for e in self.browser.events
-            if e.get("method") == "Network.requestWillBeSent"
-        ]
-        self.browser.events.clear()
-
-    def load(self, url: str) -> None:
-        self._collect()
-        self.browser.visit(url)
-
-    def js(self, expression: str) -> Any:
-        found = self.browser.send(
-            "Runtime.evaluate",
-            session=self.browser.session,
-            expression=expression,
-            returnByValue=True,
-            awaitPromise=True,
-        )
-        if "exceptionDetails" in found:
-            raise AssertionError(found["exceptionDetails"])
-        self._collect()
-        return found["result"].get("value")
-
-    def wait(self, expression: str) -> Any:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            value = self.js(expression)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise TimeoutError(expression)
-
-    def navigate_by(self, expression: str) -> None:
-        """Run ``expression`` (a click that leaves the page) and wait for the next page."""
-        self._collect()
-        self.js(expression)
-        self.browser.wait_for("Page.loadEventFired")
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
-@pytest.fixture(scope="module")
-def tab(base: str) -> Iterator[Page]:
-    binary = chromium_or_skip()
-    with Chromium(binary, width=1200) as browser:
-        yield Page(browser)
+def html(client: FlaskClient, path: str) -> str:
+    reply = client.get(path, headers={"Accept": "text/html"})
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    return reply.get_data(as_text=True)
 
 
-def test_the_home_page_maps_the_thirteen_facility_countries(tab: Page, base: str) -> None:
+def test_results_name_countries_by_iri_or_iso_code(app: Flask) -> None:
+    values = [COUNTRY + "irn", "IQ", "afg", COUNTRY + "congo", "Iran", "in a sentence", "x"]
+    marks = explorer.marks_for(app.extensions["rcsgraph"], values)
+    found = {m.label: (m.codes, m.ambiguous, m.roles) for m in marks}
+    assert found == {
+        "Afghanistan": (("004",), False, ("result",)),
+        "Congo": (("178", "180"), True, ("result",)),  # both candidates
+        "Iran": (("364",), False, ("result",)),
+        "Iraq": (("368",), False, ("result",)),
+    }
+
+
+def test_a_timeline_from_result_rows() -> None:
+    uri = {"type": "uri", "value": "https://w3id.org/rcsgraph/id/conferral/a"}
+    rows: list[dict[str, dict[str, str]]] = [
+        {"conferral": uri, "awardLabel": {"type": "literal", "value": "An award"},
+         "year": {"type": "literal", "value": "2005"}},
+        {"conferral": uri},  # no date: left out
+    ]  # fmt: skip
+    events = explorer.events_from(("conferral", "awardLabel", "year"), rows)
+    assert events == [explorer.Event("2005", uri["value"], "An award")]
+    assert explorer.events_from(("conferral",), rows) == []
+
+
+def test_the_result_map_route(client: FlaskClient) -> None:
     geometries_or_skip()
-    tab.load(base + "/")
-    facilities = tab.js("document.querySelectorAll('svg.worldmap a[data-roles~=facility]').length")
-    assert facilities == 13
-    congo = tab.js(
-        "[...document.querySelectorAll('svg.worldmap a.ambiguous')]"
-        ".map(a => [a.getAttribute('href'), a.querySelectorAll('path').length])"
-    )
-    assert congo == [["/doc/country/congo", 2]]  # both candidates, hatched
-    meeting = tab.js(
-        "document.querySelector('svg.worldmap a[data-role=meeting]').getAttribute('href')"
-    )
-    assert meeting == "/doc/country/irq"
-    assert tab.js("document.querySelectorAll('svg.worldmap a[data-roles~=mission]').length") >= 5
+    page = html(client, f"/map?country={COUNTRY}irn&country=IQ&country=nowhere")
+    assert re.findall(r'<a href="(/doc/country/\w+)" class="mark result"', page) == [
+        "/doc/country/irn",
+        "/doc/country/irq",
+    ]
+    assert 'id="map-empty"' in html(client, "/map?country=nowhere")
 
 
-def test_the_home_page_shows_figures_and_the_timeline(tab: Page, base: str) -> None:
-    tab.load(base + "/")
-    years = tab.js("[...document.querySelectorAll('.timeline time')].map(t => t.textContent)")
-    assert years[0] == "1922" and "2005" in years and years[-2:] == ["2022-09-17", "2022-09-18"]
-    figures = tab.js(
-        "Object.fromEntries([...document.querySelectorAll('.figures div')]"
-        ".map(d => [d.querySelector('dt').textContent, d.querySelector('dd').textContent]))"
-    )
-    assert figures["facilities"] == "13" and figures["claims"] == "158"
-    links = tab.js("[...document.querySelectorAll('nav.entry a, .entry a')].map(a => a.pathname)")
-    assert {"/queries", "/sparql", "/dumps/", "/ontology"} <= set(links)
+def test_a_catalogue_page_shows_its_declared_view(client: FlaskClient) -> None:
+    geometries_or_skip()
+    page = html(client, "/queries/facility-countries")
+    assert page.count('class="mark result"') + page.count('class="mark ambiguous"') == 13
+    assert page.count('class="mark ambiguous"') == 1  # Congo
+    timeline = html(client, "/queries/awards")
+    assert re.findall(r'<time datetime="(\d+)">', timeline) == ["2005", "2005"]
+    assert "<svg" not in html(client, "/queries/societies")  # a table view
 
 
-def test_running_a_catalogue_form_shows_its_rows(tab: Page, base: str) -> None:
-    tab.load(base + "/queries/facility-countries")
-    tab.navigate_by("document.querySelector('main form button[type=submit]').click()")
-    assert tab.js("location.search").startswith("?society=")
-    rows = tab.wait("document.querySelectorAll('section[aria-label=results] tbody tr').length")
-    assert rows == 13
+def test_an_iri_parameter_suggests_the_things_of_its_kind(client: FlaskClient) -> None:
+    page = html(client, "/queries/facility-countries")
+    assert 'list="society-suggestions"' in page
+    suggested = re.search(r'<datalist id="society-suggestions">(.*?)</datalist>', page)
+    assert suggested is not None
+    assert re.findall(r'value="([^"]+)"', suggested.group(1)) == [
+        "https://w3id.org/rcsgraph/id/society/iranian-red-crescent-society",
+        "https://w3id.org/rcsgraph/id/society/iraqi-red-crescent-society",
+    ]
+    # an IRI parameter named after no kind suggests every labelled thing (claims left out)
+    evidence = html(client, "/queries/evidence")
+    assert "Fill in the form" in evidence and " required" in evidence
+    assert f'value="{COUNTRY}irn"' in evidence and "/id/claim/" not in evidence
 
 
-def test_the_editor_runs_a_typed_query(tab: Page, base: str) -> None:
-    tab.load(base + "/sparql")
-    tab.js("document.getElementById('query').focus(); document.getElementById('query').select()")
-    query = (
-        "PREFIX rcs: <https://w3id.org/rcsgraph/ontology#>\n"
-        "SELECT ?facility WHERE { ?facility a rcs:Facility } ORDER BY ?facility"
-    )
-    tab.browser.send("Input.insertText", session=tab.browser.session, text=query)
-    tab.js("document.querySelector('#editor button[type=submit]').click()")
-    rows = tab.wait("document.querySelectorAll('#result-table tbody tr').length")
-    assert rows == 13
-    assert tab.js("document.getElementById('status').textContent") == "13 rows"
-    first = tab.js("document.querySelector('#result-table tbody a').getAttribute('href')")
-    assert first.startswith("/doc/facility/")
-    downloads = tab.js("[...document.querySelectorAll('#downloads a')].map(a => a.textContent)")
-    assert downloads == ["json", "csv", "tsv", "xml"]
-    share = tab.js("document.getElementById('share-link').getAttribute('href')")
-    tab.load("about:blank")  # else only the fragment would change: no new page load
-    tab.load(base + share)  # the shareable URL runs the query again
-    assert tab.wait("document.querySelectorAll('#result-table tbody tr').length") == 13
+def test_an_enum_parameter_is_a_select(client: FlaskClient) -> None:
+    page = html(client, "/queries/countries-in-region?region=Asia")
+    assert '<select id="region" name="region">' in page
+    assert "<option selected>Asia</option>" in page
 
 
-def test_the_editor_offers_the_catalogue_as_examples(tab: Page, base: str) -> None:
-    tab.load(base + "/sparql")
-    tab.js(
-        "const s = document.getElementById('examples'); s.value = 'timeline';"
-        "s.dispatchEvent(new Event('change'))"
-    )
-    assert "rcs:AwardConferral" in tab.js("document.getElementById('query').value")
-    tab.js("document.querySelector('#editor button[type=submit]').click()")
-    assert tab.wait("document.querySelectorAll('#result-table tbody tr').length") == 5
-    text = tab.js("document.getElementById('result-table').textContent")
-    assert json.dumps("1922")[1:-1] in text
-
-
-def test_no_request_leaves_the_server(tab: Page, base: str) -> None:
-    page = Page(tab.browser)  # a fresh log
-    page.load(base + "/")
-    page.load(base + "/queries/facility-countries")
-    page.load(base + "/sparql")
-    page.js("document.querySelector('#editor button[type=submit]').click()")
-    page.wait("document.querySelectorAll('#result-table tbody tr').length")
-    page.load("about:blank")
-    own = urlsplit(base).netloc
-    assert base + "/static/editor.js" in page.requested
-    assert any(u.startswith(base + "/sparql?query=") for u in page.requested)  # the fetch
-    foreign = [u for u in page.requested if urlsplit(u).netloc != own and u != "about:blank"]
-    assert foreign == []
+def test_the_editor_page_carries_labels_and_countries(client: FlaskClient) -> None:
+    page = html(client, "/sparql")
+    assert '<script src="/static/vendor/codemirror/lib/codemirror.js"></script>' in page
+    assert '<textarea id="query" name="query"' in page  # the form without JavaScript
+    found = re.search(r'<script type="application/json" id="editor-data">(.*?)</script>', page)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found.group(1))
+    assert data["countries"]["IR"] == data["countries"]["IRN"] == COUNTRY + "irn"
+    assert data["labels"][COUNTRY + "irq"] == "Iraq"
+    assert not any("/claim/" in iri for iri in data["labels"])

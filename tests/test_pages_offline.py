@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from browser import Chromium, chromium_or_skip
+from browser import Logged, chromium
 from endpoint_server import Endpoint, serving
 
 #: Attributes that make a browser fetch something, by tag (``*``: any tag).
@@ -153,16 +153,28 @@ PHONE_PAGES = [
     "/ontology",
     "/dataset",
     "/dumps/",
+    "/sparql",
+    "/queries/facility-countries",
 ]
 
 
 def test_pages_in_a_real_browser_at_phone_width(server: Endpoint) -> None:
     """Chromium at 375 px: no request leaves the server, nothing is wider than the screen."""
-    binary = chromium_or_skip()
     root = server.url.rsplit("/", 1)[0]
     own = urlsplit(root).netloc
-    with Chromium(binary, width=375) as browser:
-        for path in PHONE_PAGES:
-            requests, width = browser.visit(root + path)
-            assert requests and all(urlsplit(u).netloc == own for u in requests), (path, requests)
-            assert width <= 375, (path, width)
+    with chromium() as browser:
+        phone = Logged(browser, width=375)
+        try:
+            page = phone.context.new_page()
+            for path in PHONE_PAGES:
+                phone.requested.clear()
+                page.goto(root + path)
+                requests = phone.requested
+                assert requests and all(urlsplit(u).netloc == own for u in requests), (
+                    path,
+                    requests,
+                )
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 375, (path, width)
+        finally:
+            phone.close()
