@@ -12,6 +12,7 @@ from rcsgraph import conneg
 from rcsgraph.endpoint import EvaluationError, NotAcceptable, Refused, Unauthorized
 from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError, StoreError
 from rcsgraph.executor import Busy, Timeout, WorkerLost
+from rcsgraph.web import protocol
 from rcsgraph.web.protocol import ProtocolError
 
 STATUS: list[tuple[type[Exception], int]] = [
@@ -58,6 +59,9 @@ def wants_json(accept: str | None) -> bool:
 
 
 def register(app: Flask) -> None:
+    # Before any route reads it: a path or query string that is not UTF-8 is a 400.
+    app.before_request(lambda: protocol.require_utf8(request))
+
     @app.errorhandler(RcsGraphError)
     def known(error: RcsGraphError) -> Response:
         status = status_of(error)

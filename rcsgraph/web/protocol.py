@@ -8,7 +8,7 @@ dataset parameters ``default-graph-uri``/``named-graph-uri`` (query) and
 """
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
@@ -37,6 +37,21 @@ class Operation:
     text: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+
+
+def require_utf8(request: Request) -> None:
+    """Refuse (400) a path or query string whose bytes, once percent-decoded, are not UTF-8.
+
+    Werkzeug would decode them with replacement characters, so that a query or a parameter
+    would silently differ from what the client sent.
+    """
+    path = request.environ.get("PATH_INFO", "")  # WSGI: already percent-decoded, as latin-1
+    query = unquote_to_bytes(request.query_string.replace(b"+", b" "))
+    for where, raw in (("path", path.encode("latin-1")), ("query string", query)):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProtocolError(400, f"the {where} is not UTF-8 (byte {exc.start})") from None
 
 
 def read(request: Request) -> Operation | None:
