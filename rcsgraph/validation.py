@@ -10,15 +10,14 @@ store directly and hands SPARQL targets and constraints to Oxigraph's engine.
 bundle touches; its docstring and ``_REACH`` say why that is sound.
 """
 
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib import BNode, ConjunctiveGraph, Graph, Literal, Node, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, NamespaceManager
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 from rcsgraph import layout, resources
 from rcsgraph.errors import InputError, ParseError
@@ -26,9 +25,9 @@ from rcsgraph.evidence import check_quotes, read_source_texts
 from rcsgraph.loading import knowledge_graph, load_graph, rdf_format, read_text
 from rcsgraph.namespaces import ID_BASE, OA, RCS, RCSH, SH
 from rcsgraph.report import Report, Result
+from rcsgraph.shacl_engine import OxigraphData, WholeIris, batched_property_shapes
 from rcsgraph.store.oxigraph import FORMATS as OX_FORMATS
 from rcsgraph.store.oxigraph import OxigraphStore
-from rcsgraph.store.terms import to_oxigraph
 
 #: The engines ``validate`` can run the shapes on.
 ENGINES = ("rdflib", "oxigraph")
@@ -37,76 +36,6 @@ ENGINES = ("rdflib", "oxigraph")
 _CHECKED_BUNDLE = layout.GRAPH_BASE + "bundle-being-validated"
 
 Triple = tuple[Node, Node, Node]
-
-
-class OxigraphData(OxigraphDataGraph):
-    """pyshacl's view of a ``pyoxigraph.Store``: the union of its graphs, minus three pitfalls.
-
-    1. Truth value. pyshacl 0.40.1 writes ``datagraph or sg`` each time it makes a validation
-       result (``pyshacl/constraints/constraint_component.py`` lines 171 and 185 in
-       ``make_v_result_description``, line 257 in ``make_v_result``), also for the results of
-       ``sh:or`` members and qualified value shapes that it later drops. A graph without
-       ``__bool__`` is true when its ``__len__`` is not zero, and ``OxigraphDataGraph.__len__``
-       (``pyshacl/graph_abstraction.py`` line 928) counts ``DISTINCT TRIPLE(?s, ?p, ?o)`` over
-       the whole store: three full scans per result, quadratic in the data. Ours is just true.
-    2. Membership. ``OxigraphDataGraph.__contains__`` (line 907) looks a triple up in the
-       default graph alone when the default graph is meant to be the union
-       (``ox.Quad(s, p, o, None)`` names the default graph); ours looks in every graph.
-    3. Literal subjects. ``objects`` and ``predicate_objects`` (lines 864 and 810) pass a
-       literal subject on to Oxigraph, which raises ``TypeError`` (when a value of ``sh:class``
-       has a literal ``rdf:type``, say); like rdflib, ours finds nothing.
-
-    Its namespace manager also writes IRIs whole (see ``WholeIris``).
-    """
-
-    def __init__(self, store: ox.Store) -> None:
-        super().__init__(store)
-        self._default_union = True  # what the default_union setter does for Oxigraph
-        self._whole_iris: NamespaceManager = WholeIris(self._default_graph, bind_namespaces="core")
-
-    @property
-    def namespace_manager(self) -> NamespaceManager:
-        return self._whole_iris
-
-    @namespace_manager.setter
-    def namespace_manager(self, manager: NamespaceManager) -> None:
-        self._whole_iris = manager
-
-    def __bool__(self) -> bool:
-        return True
-
-    def objects(
-        self, subject: Any = None, predicate: Any = None, unique: bool = False
-    ) -> Generator[Any, None, None]:
-        if not isinstance(subject, Literal):
-            yield from super().objects(subject, predicate, unique)
-
-    def predicate_objects(
-        self, subject: Any = None, unique: bool = False
-    ) -> Generator[tuple[Any, Any], None, None]:
-        if not isinstance(subject, Literal):
-            yield from super().predicate_objects(subject, unique)
-
-    def __contains__(self, triple: object) -> bool:
-        if not isinstance(triple, tuple) or len(triple) != 3:
-            return False
-        s, p, o = (None if t is None else to_oxigraph(t) for t in triple)
-        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode | None):
-            return False
-        return next(self.impl.quads_for_pattern(s, p, o, None), None) is not None
-
-
-class WholeIris(NamespaceManager):
-    """Names every IRI in full, for pyshacl's text report, which ``Report`` does not use.
-
-    pyshacl writes a text description of every result, also of the many it drops (inside
-    ``sh:or`` and qualified value shapes). rdflib's ``normalizeUri`` files the namespace of
-    each IRI it writes in a trie, scanning the trie's keys; every claim's ``…#evidence`` has a
-    namespace of its own, so that costs time quadratic in the number of claims.
-    """
-
-    def normalizeUri(self, rdfTerm: str) -> str:
-        return f"<{rdfTerm}>"
 
 
 def shapes_graph() -> Graph:
@@ -184,15 +113,16 @@ def _validate(data: Any, shapes: Graph, text_folders: Sequence[Path], inplace: b
 
     ``inplace`` spares pyshacl a copy of the data; no shape has rules, so nothing is changed.
     """
-    _, results_graph, _ = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        inplace=inplace,
-    )
+    with batched_property_shapes():
+        _, results_graph, _ = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            inplace=inplace,
+        )
     results = [_result(results_graph, node) for node in _result_nodes(results_graph)]
     texts, text_results = read_source_texts(data, text_folders)
     results += text_results

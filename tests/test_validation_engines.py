@@ -4,6 +4,7 @@ Reports are compared result by result: severity, focus node, shape, constraint c
 value, message and label.
 """
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -15,10 +16,11 @@ from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from rcsgraph import resources
+from rcsgraph import resources, validation
 from rcsgraph.loading import knowledge_graph, load_graph
 from rcsgraph.namespaces import OA, RCS, RCSH, SH
 from rcsgraph.report import Report
+from rcsgraph.shacl_engine import batching_applies
 from rcsgraph.validation import (
     ANALYSED_SPARQL_SHAPES,
     OxigraphData,
@@ -157,6 +159,30 @@ def test_broken_graph_same_report_on_both_engines(shapes: Graph, generated: Path
         "ClaimInDataShape",
         "AwardConferral-fewerSocietiesThanProjects",
     } <= fired(found)
+
+
+def test_property_shapes_in_batches_give_pyshacls_report(
+    shapes: Graph, generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``rcsgraph.shacl_engine`` checks each sh:property in one batch; pyshacl, node by node.
+
+    The data: the generated graph broken as above, with every failing example of the shape
+    tests added (``.ttl``) or applied (``.ru``), so that nearly every shape has results.
+    """
+    assert batching_applies(), "pyshacl changed: see rcsgraph.shacl_engine"
+    graph = knowledge_graph(data_files(generated))
+    for update in BREAKAGES:
+        graph.update(PREFIXES + update)
+    for example in sorted((Path(__file__).parent / "data" / "shapes").glob("*.*")):
+        if example.suffix == ".ttl":
+            graph.parse(example, format="turtle")
+        elif example.suffix == ".ru":
+            graph.update(example.read_text(encoding="utf-8"))
+    batched = validate_store(in_store(graph), shapes, [generated])
+    monkeypatch.setattr(validation, "batched_property_shapes", contextlib.nullcontext)
+    node_by_node = validate_store(in_store(graph), shapes, [generated])
+    assert len(fired(node_by_node)) > 40
+    assert keys(batched) == keys(node_by_node)
 
 
 def test_read_only_store_on_disk(shapes: Graph, tmp_path: Path) -> None:
