@@ -160,7 +160,13 @@ def _note_keyword(
         if rest and rest[0].text == "*":
             result.star = (rest[0].start, rest[0].start + 1)
     elif word == "LIMIT" and token.depth == 0 and following and following[0].kind == "number":
-        result.limit = int(float(following[0].text))
+        result.limit = _integer(following[0].text)
+
+
+def _integer(text: str) -> int | None:
+    """A ``LIMIT``'s value; None for what the grammar does not allow there (``1e999``, ``1.5``:
+    the engine reports the syntax error) or for a number too large to limit anything."""
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def _resolve(token: Token, prefixes: dict[str, str], base: str) -> str | None:

@@ -130,6 +130,8 @@ PIECES = [
     "BIND",
     "VALUES",
     "LIMIT 1",
+    "LIMIT 1e999",
+    "LIMIT " + "9" * 5000,
     "OFFSET 99999999999999999999",
     "ORDER BY",
     "GROUP BY",
