@@ -4,8 +4,10 @@ For now the graph of record is an rdflib ``Graph`` (ontology + data); the stores
 release are built from the same files through the same parser.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -54,6 +56,8 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     """Parse one file into ``graph``; a missing or malformed file raises ``InputError``."""
     data = read_text(path)
     fmt = rdf_format(path)
+    if fmt == "jsonld":
+        refuse_remote_contexts(path, data)
     try:
         graph.parse(
             data=data, format=RDFLIB_PARSERS.get(fmt, fmt), publicID=path.resolve().as_uri()
@@ -63,6 +67,39 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     except (SyntaxError, ValueError) as exc:  # the XML, N-Triples and JSON-LD parsers
         raise ParseError(str(path), getattr(exc, "lineno", None), str(exc)) from None
     return graph
+
+
+def refuse_remote_contexts(path: Path, data: str) -> None:
+    """Refuse JSON-LD that names a context by IRI (or ``@import``s one): rdflib's parser would
+    fetch it, over HTTP or from a ``file:`` IRI. A context must be embedded in the file."""
+    try:
+        document = json.loads(data)
+    except ValueError as exc:
+        raise ParseError(str(path), getattr(exc, "lineno", None), str(exc)) from None
+    remote = _remote_context(document)
+    if remote is not None:
+        raise InputError(
+            f"{path}: the JSON-LD names the context {remote!r}; rcsgraph never fetches a "
+            "context: embed it in the file"
+        )
+
+
+def _remote_context(node: Any) -> str | None:
+    if isinstance(node, list):
+        return next((r for r in map(_remote_context, node) if r is not None), None)
+    if not isinstance(node, dict):
+        return None
+    contexts = node.get("@context")
+    for context in contexts if isinstance(contexts, list) else [contexts]:
+        if isinstance(context, str):
+            return context
+        if isinstance(context, dict):
+            if isinstance(context.get("@import"), str):
+                return str(context["@import"])
+            scoped = _remote_context(list(context.values()))  # contexts of term definitions
+            if scoped is not None:
+                return scoped
+    return _remote_context([v for k, v in node.items() if k != "@context"])
 
 
 def new_graph() -> Graph:

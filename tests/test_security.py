@@ -7,11 +7,18 @@ that the count would move: a SERVICE on the allow-list does reach it.
 """
 
 import http.server
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from endpoint_server import Endpoint, serving
+
+from rcsgraph.errors import InputError
+from rcsgraph.loading import load_graph
 
 TOKEN = "security-test-token"
 
@@ -225,3 +232,70 @@ def test_a_deep_expression_within_the_limits_is_no_crash(endpoint: Endpoint) -> 
     parser recurses once per operator; on a default 8 MiB stack this crashes the worker."""
     reply = endpoint.query("ASK { FILTER(" + "&&".join(["true"] * 16_000) + ") }")
     assert reply.status == 200, reply.text
+
+
+# --- input files: JSON-LD contexts and XML entities are never fetched -------------------------
+
+
+def _rcsgraph(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "rcsgraph.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "{url}",
+        ["{url}"],
+        {"@import": "{url}"},
+        {"name": {"@id": "http://schema.org/name", "@context": "{url}"}},
+        "file:///etc/passwd",
+    ],
+)
+def test_a_jsonld_file_naming_a_remote_context_is_refused(
+    counted: Counter, tmp_path: Path, context: object
+) -> None:
+    """rdflib's JSON-LD parser would fetch the context (over HTTP, or a ``file:`` IRI);
+    ``validate`` refuses it before parsing, ``load`` streams through Oxigraph, which has no
+    document loader. Either way: exit 2, and nothing reached the fixture server."""
+    text = json.dumps({"@context": context, "@id": "http://example.org/a", "name": "x"})
+    document = tmp_path / "doc.jsonld"
+    document.write_text(text.replace("{url}", counted.url), encoding="utf-8")
+    for command in (["validate", str(document)], ["load", str(document), "--store", "s"]):
+        done = _rcsgraph(*command)
+        assert done.returncode == 2, done.stderr
+        assert "context" in done.stderr
+        assert "root:" not in done.stderr
+
+
+def test_an_embedded_jsonld_context_is_read(tmp_path: Path) -> None:
+    document = tmp_path / "doc.jsonld"
+    context = {"name": "http://www.w3.org/2000/01/rdf-schema#label"}
+    document.write_text(
+        json.dumps({"@context": context, "@id": "http://example.org/a", "name": "x"}),
+        encoding="utf-8",
+    )
+    graph = load_graph([document])
+    assert len(graph) == 1
+
+
+def test_an_xml_external_entity_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the-secret-content", encoding="utf-8")
+    document = tmp_path / "doc.rdf"
+    document.write_text(
+        f"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [<!ENTITY secret SYSTEM "{secret.as_uri()}">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+  <rdf:Description rdf:about="http://example.org/a"><rdfs:label>&secret;</rdfs:label>
+  </rdf:Description>
+</rdf:RDF>
+""",
+        encoding="utf-8",
+    )
+    try:
+        graph = load_graph([document])
+    except InputError:
+        return  # refused outright: nothing was read
+    assert "the-secret-content" not in graph.serialize(format="nt")
