@@ -88,6 +88,10 @@ def read_source_texts(graph: Graph, folders: Sequence[Path]) -> tuple[dict[str, 
         if name is None:
             continue
         expected = graph.value(article, RCS.sourceTextSha256)
+        if "/" in str(name) or "\\" in str(name) or str(name) in (".", ".."):  # not a path
+            message = f"source text {name} is a path: name a file beside the data"
+            results.append(_result("Violation", article, message))
+            continue
         # beside the data under its own name, or in a store's text folder under its checksum
         names = [str(name), *([f"{expected}.txt"] if expected is not None else [])]
         candidates = (f / n for f in folders for n in names)

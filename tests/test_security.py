@@ -299,3 +299,17 @@ def test_an_xml_external_entity_is_not_read(tmp_path: Path) -> None:
     except InputError:
         return  # refused outright: nothing was read
     assert "the-secret-content" not in graph.serialize(format="nt")
+
+
+@pytest.mark.parametrize("name", ["/etc/hostname", "../../../../../../etc/hostname", "a/../b.txt"])
+def test_a_source_text_named_by_a_path_is_not_read(tmp_path: Path, name: str) -> None:
+    """``rcs:sourceText`` names a file beside the data; a path (absolute, or climbing out with
+    ``..``) is a violation and is never opened, so that a bundle cannot make ``rcsgraph add``
+    read, check quotes against, or copy into the store a file from elsewhere."""
+    bundles = Path(__file__).parent / "data" / "bundles"
+    text = (bundles / "second-article.ttl").read_text(encoding="utf-8")
+    bundle = tmp_path / "second-article.ttl"
+    bundle.write_text(text.replace('"second-article.txt"', json.dumps(name)), encoding="utf-8")
+    done = _rcsgraph("validate", str(bundle))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "is a path: name a file beside the data" in done.stdout
