@@ -313,3 +313,24 @@ def test_a_source_text_named_by_a_path_is_not_read(tmp_path: Path, name: str) ->
     done = _rcsgraph("validate", str(bundle))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "is a path: name a file beside the data" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/static/../../../../etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/dumps/..%2f..%2fpyproject.toml",
+        "/dumps/%2e%2e",
+        "/doc/..%2f..%2f..%2fetc%2fpasswd",
+        "/doc/country/..%2f..%2f..%2f..%2fetc%2fpasswd.ttl",
+        "/id/../../etc/passwd",
+        "/queries/..%2f..%2fpyproject.toml",
+        "/ontology/..%2f..%2fpyproject.toml",
+    ],
+)
+def test_path_traversal_reads_nothing(endpoint: Endpoint, target: str) -> None:
+    reply = endpoint.call("GET", target)
+    assert 300 <= reply.status < 500, (reply.status, reply.text[:200])
+    assert "root:" not in reply.text and "[project]" not in reply.text
