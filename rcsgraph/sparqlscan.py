@@ -122,9 +122,9 @@ def scan(text: str, base: str = "") -> Scan:
         if token.kind == "var" and token.text[1:] not in result.variables:
             result.variables.append(token.text[1:])
         elif word == "PREFIX" and len(following) >= 2 and following[1].kind == "iri":
-            prefixes[following[0].text.rstrip(":")] = urljoin(base, following[1].text[1:-1])
+            prefixes[following[0].text.rstrip(":")] = _join(base, following[1].text[1:-1])
         elif word == "BASE" and following and following[0].kind == "iri":
-            base = urljoin(base, following[0].text[1:-1])
+            base = _join(base, following[0].text[1:-1])
         elif word:
             _note_keyword(result, word, token, following, prefixes, base)
     return result
@@ -163,6 +163,16 @@ def _note_keyword(
         result.limit = _integer(following[0].text)
 
 
+def _join(base: str, iri: str) -> str:
+    """``iri`` resolved against ``base``; as written when Python cannot parse it (``http://[``):
+    such an IRI is on no allow-list and names no graph, so it is refused, or the engine says
+    why it is not an IRI."""
+    try:
+        return urljoin(base, iri)
+    except ValueError:
+        return iri
+
+
 def _integer(text: str) -> int | None:
     """A ``LIMIT``'s value; None for what the grammar does not allow there (``1e999``, ``1.5``:
     the engine reports the syntax error) or for a number too large to limit anything."""
@@ -171,7 +181,7 @@ def _integer(text: str) -> int | None:
 
 def _resolve(token: Token, prefixes: dict[str, str], base: str) -> str | None:
     if token.kind == "iri":
-        return urljoin(base, token.text[1:-1])
+        return _join(base, token.text[1:-1])
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         local = re.sub(r"\\(.)", r"\1", local)  # ex:a\#b names <…a#b>

@@ -284,3 +284,18 @@ def test_a_busy_catalogue_page_is_503_too(endpoint: Endpoint) -> None:
 def test_invalid_percent_escapes_in_a_page_path(endpoint: Endpoint) -> None:
     reply = endpoint.call("GET", "/doc/" + quote("country/irn") + "%")
     assert reply.status < 500
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX p: <http://[> SELECT * WHERE { ?s p:a ?o }",
+        "BASE <http://[::1> SELECT * WHERE { ?s ?p ?o }",
+        "SELECT * FROM <http://[x> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { SERVICE <http://[::1]x/> { ?s ?p ?o } }",
+    ],
+)
+def test_an_iri_python_cannot_parse_is_400_not_500(endpoint: Endpoint, text: str) -> None:
+    """Found by the fuzz tests: ``urljoin`` raised on an IRI like ``http://[``."""
+    reply = endpoint.query(text)
+    assert reply.status == 400, reply.text
