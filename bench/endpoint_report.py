@@ -1,0 +1,182 @@
+"""The markdown of ``bench/results/endpoint.md`` from the raw figures of ``bench/endpoint.py``."""
+
+from typing import Any
+
+from bench.machine import facts_table, megabytes, mid, seconds, table
+
+OURS, NATIVE, PEER, BEFORE = "rcsgraph", "oxigraph", "rdflib-endpoint", "rcsgraph-before"
+HEAVY_MS = 10.0  # a query is heavy when Oxigraph's own server needs at least this long
+
+TARGETS = (
+    "every heavy query (Oxigraph's median ≥ 10 ms) ≤ 1.3x `oxigraph serve-read-only`",
+    "point lookups at 8 connections ≥ 0.25x its throughput",
+    "every query ≥ 20x faster than rdflib-endpoint where it can run them",
+    "cold start to first answer ≤ 0.5 s",
+    "resident memory ≤ 0.6 GB",
+)
+
+
+def render(raw: dict[str, Any]) -> list[str]:
+    """The whole results page."""
+    options = raw["options"]
+    lines = [
+        "# SPARQL endpoint: rcsgraph against Oxigraph's server and rdflib-endpoint",
+        "",
+        f"`python bench/endpoint.py --sizes {options['sizes']}"
+        + (f" --baseline {options['baseline']}" if options.get("baseline") else "")
+        + "` (see `bench/README.md`). Every server answers over HTTP on 127.0.0.1 from the "
+        "same data: `rcsgraph serve --store DIR`; `oxigraph serve-read-only "
+        "--union-default-graph` on the store's current generation (the same files); "
+        "rdflib-endpoint loading the same N-Triples. Servers are interleaved (the order "
+        "rotates each round); medians of "
+        f"{options['repeats']} runs after a warm-up ({options['rdflib_repeats']} for "
+        "rdflib-endpoint), answers as SPARQL JSON, each query's rows compared. Throughput: "
+        f"`wrk` for {options['wrk_seconds']:g} s per server and connection count, one lookup "
+        "URL (the `generic:point` query). Memory: RSS and PSS summed over the server's "
+        "processes (rcsgraph: web process, fork server, query workers), after the load."
+        + (
+            f" `rcsgraph-before` is rcsgraph as of `{options['baseline']}` (before the tuning), "
+            "run in the same session."
+            if options.get("baseline")
+            else ""
+        ),
+        "",
+        *facts_table(raw["facts"]),
+        "",
+    ]
+    for size, found in raw["sizes"].items():
+        lines += _size(size, found)
+    largest = list(raw["sizes"])[-1] if raw["sizes"] else None
+    if largest:
+        lines += _targets(largest, raw["sizes"][largest])
+    return lines
+
+
+def _size(size: str, found: dict[str, Any]) -> list[str]:
+    names = found["servers"]
+    triples = found["manifest"]["triples"]
+    lines = [f"## {size} ({triples:,} triples of data)", "", "### Query latency (median)", ""]
+    header = ["query", "rows", *names, "ours / oxigraph"]
+    if PEER in names:
+        header.append("rdflib / ours")
+    rows = []
+    for query, per in found["queries"].items():
+        rows.append(_query_row(query, per, names))
+    lines += [*table(header, rows), ""]
+    lines += _lookups(found) + _starts(found, names)
+    return lines
+
+
+def _query_row(query: str, per: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
+    counts = {per[n]["rows"] for n in names if per[n]["rows"] is not None}
+    rows = str(counts.pop()) if len(counts) == 1 else " / ".join(str(per[n]["rows"]) for n in names)
+    cells = [_latency(per[n]) for n in names]
+    ours, native = mid(per[OURS]["runs"]), mid(per[NATIVE]["runs"])
+    row = [f"`{query}`", rows, *cells, _times(ours, native)]
+    if PEER in names:
+        row.append(_times(mid(per[PEER]["runs"]), ours) if per[PEER]["runs"] else "-")
+    return tuple(row)
+
+
+def _latency(entry: dict[str, Any]) -> str:
+    if entry["runs"]:
+        return seconds(mid(entry["runs"]))
+    return "failed" if "error" in entry else "-"
+
+
+def _times(slow: float, fast: float) -> str:
+    if slow != slow or fast != fast or fast == 0:
+        return "-"
+    return f"{slow / fast:.2f}x"
+
+
+def _lookups(found: dict[str, Any]) -> list[str]:
+    if "lookups" not in found:
+        return ["(`wrk` is not installed: no throughput figures.)", ""]
+    rows = []
+    for name, per in found["lookups"].items():
+        for connections, figures in per.items():
+            native = found["lookups"][NATIVE][connections]["requests_per_s"]
+            rows.append(
+                (
+                    name,
+                    connections,
+                    f"{figures['requests_per_s']:,.0f}",
+                    f"{figures['requests_per_s'] / native:.2f}x" if native else "-",
+                    seconds(figures["p50_s"]),
+                    seconds(figures["p99_s"]),
+                    figures["non_2xx"] + figures["errors"],
+                )
+            )
+    header = ["server", "connections", "requests/s", "of oxigraph", "p50", "p99", "errors"]
+    note = (
+        "Every request carries `Cache-Control: no-cache` (evaluated afresh) except the "
+        "`cached` rows: rcsgraph answering the same URL from its answer cache "
+        "(`rcsgraph.web.cache`)."
+    )
+    return ["### Point lookups (wrk)", "", note, "", *table(header, rows, text_columns=2), ""]
+
+
+def _starts(found: dict[str, Any], names: list[str]) -> list[str]:
+    rows = []
+    for name in names:
+        starts = found["cold_start_s"][name]
+        end = found["memory_end"][name]
+        rows.append(
+            (
+                name,
+                seconds(mid(starts)),
+                len(starts),
+                megabytes(found["memory_start"][name]["rss_mb"]),
+                megabytes(end["rss_mb"]),
+                megabytes(end["pss_mb"]),
+                end["processes"],
+            )
+        )
+    header = ["server", "cold start (median)", "starts", "RSS idle MB", "RSS MB", "PSS MB", "procs"]
+    return ["### Cold start and memory", "", *table(header, rows), ""]
+
+
+def _targets(size: str, found: dict[str, Any]) -> list[str]:
+    """Each target at the largest size: met or not, with the figure."""
+    queries = found["queries"]
+    heavy = {
+        q: mid(p[OURS]["runs"]) / mid(p[NATIVE]["runs"])
+        for q, p in queries.items()
+        if mid(p[NATIVE]["runs"]) * 1000 >= HEAVY_MS
+    }
+    worst = max(heavy.items(), key=lambda item: item[1]) if heavy else ("-", float("nan"))
+    results = [f"worst: `{worst[0]}` {worst[1]:.2f}x ({len(heavy)} heavy queries)"]
+    lookups = found.get("lookups", {})
+    share = (
+        lookups[OURS]["8"]["requests_per_s"] / lookups[NATIVE]["8"]["requests_per_s"]
+        if lookups
+        else float("nan")
+    )
+    cached = (
+        lookups[OURS + " cached"]["8"]["requests_per_s"] / lookups[NATIVE]["8"]["requests_per_s"]
+        if lookups
+        else float("nan")
+    )
+    results.append(f"{share:.2f}x evaluated each time; {cached:.2f}x from the answer cache")
+    if PEER in found["servers"]:
+        speedups = [
+            (q, mid(p[PEER]["runs"]) / mid(p[OURS]["runs"]))
+            for q, p in queries.items()
+            if p[PEER]["runs"]
+        ]
+        low = min(speedups, key=lambda item: item[1]) if speedups else ("-", float("nan"))
+        failed = [q for q, p in queries.items() if not p[PEER]["runs"]]
+        results.append(
+            f"lowest: `{low[0]}` {low[1]:.1f}x"
+            + (f"; rdflib-endpoint failed or timed out on {len(failed)}" if failed else "")
+        )
+    else:
+        results.append("rdflib-endpoint not run at this size")
+    results.append(seconds(mid(found["cold_start_s"][OURS])))
+    results.append(f"{found['memory_end'][OURS]['rss_mb'] / 1024:.2f} GB RSS")
+    return [
+        f"## Targets at {size}",
+        "",
+        *table(["target", "measured"], list(zip(TARGETS, results, strict=True))),
+    ]
