@@ -1,8 +1,16 @@
 """rcsgraph: a linked-data knowledge graph of a news article, with evidence for every fact."""
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("rcsgraph")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata when first asked for (importing
+    ``importlib.metadata`` costs a server's cold start a tenth of a second)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'rcsgraph' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("rcsgraph")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found

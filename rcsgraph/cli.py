@@ -100,13 +100,16 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the SPARQL endpoint with a production WSGI server until interrupted."""
+    if args.store is not None and args.endpoint is not None:
+        raise InputError("give --store or --endpoint, not both")
+    from rcsgraph.executor import start_fork_server
+
+    start_fork_server()  # imports the engine while this process imports the web application
     import waitress
 
     from rcsgraph.config import load_settings
     from rcsgraph.web import create_app
 
-    if args.store is not None and args.endpoint is not None:
-        raise InputError("give --store or --endpoint, not both")
     overrides = {
         "store": args.store,
         "endpoint": args.endpoint,

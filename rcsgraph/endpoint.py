@@ -112,6 +112,7 @@ class Endpoint:
             media_type=media,
             cap=self.settings.row_cap,
             limit=found.limit,
+            form=found.form,
             bindings=dict(bindings),
             columns=query.columns if query.form == "SELECT" else None,
         )
@@ -187,6 +188,7 @@ class Endpoint:
             media_type=media,
             cap=self.settings.row_cap,
             limit=found.limit,
+            form=found.form,
             star=found.star,
             variables=tuple(found.variables),
             default_graphs=request.default_graphs,

@@ -41,6 +41,7 @@ class Job:
     media_type: str = ""
     cap: int = 10_000
     limit: int | None = None
+    form: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE, as the request was scanned
     star: tuple[int, int] | None = None
     variables: tuple[str, ...] = ()
     default_graphs: tuple[str, ...] | None = None
@@ -54,12 +55,15 @@ class Job:
 
 class _Worker:
     def __init__(self, spec: dict[str, Any]) -> None:
+        """Start the worker; ``wait_ready`` says whether it opened the store."""
         from rcsgraph import worker  # the child's entry point, imported by the fork server too
 
         self.connection, child = _context.Pipe()
         self.process = _context.Process(target=worker.main, args=(child, spec), daemon=True)
         self.process.start()
         child.close()
+
+    def wait_ready(self) -> None:
         try:
             ready = self.connection.recv() if self.connection.poll(60) else ("error", "no answer")
         except (EOFError, OSError):
@@ -74,6 +78,14 @@ class _Worker:
         self.connection.close()
 
 
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports the engine while the caller imports the
+    rest (the web application): a server answers sooner after a cold start."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 class Pool:
     """``size`` workers over one store, specified by ``spec`` (see ``rcsgraph.worker.open``)."""
 
@@ -82,8 +94,7 @@ class Pool:
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.all: set[_Worker] = set()
         self.lock = threading.Lock()
-        for _ in range(max(1, size)):
-            self._add()
+        self._add(max(1, size))  # started together: they open the store at the same time
 
     def run(self, job: Job, timeout: float) -> Any:
         """Run ``job`` on an idle worker; raise ``Timeout``, ``Busy`` or ``WorkerLost``."""
@@ -123,11 +134,19 @@ class Pool:
                 worker.stop()
             self.all.clear()
 
-    def _add(self) -> None:
-        worker = _Worker(self.spec)
-        with self.lock:
-            self.all.add(worker)
-        self.idle.put(worker)
+    def _add(self, count: int = 1) -> None:
+        started = [_Worker(self.spec) for _ in range(count)]
+        try:
+            for worker in started:
+                worker.wait_ready()
+        except StoreError:
+            for worker in started:
+                worker.stop()
+            raise
+        for worker in started:
+            with self.lock:
+                self.all.add(worker)
+            self.idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Stop ``worker`` and start its successor in the background, so the answer is not

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rcsgraph.binding import bind
 from rcsgraph.executor import Job
 from rcsgraph.rendering import write_results
-from rcsgraph.results import serialize
+from rcsgraph.results import capped_text, engine_written, serialize
 from rcsgraph.sparqlscan import star_order
 from rcsgraph.store.oxigraph import convert
 
@@ -73,7 +73,7 @@ def serve(connection: Connection, spec: dict[str, Any]) -> None:
     except (OSError, SyntaxError, ValueError) as exc:
         connection.send(("error", str(exc)))
         return
-    connection.send(("ready", len(store) if isinstance(store, ox.Store) else 0))
+    connection.send(("ready", None))  # not len(store): that counts every quad
     while True:
         try:
             job = connection.recv()
@@ -122,10 +122,26 @@ def _query(store: ox.Store, job: Job) -> object:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         if job.named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    result = store.query(text, **options)
     if not job.media_type:  # our own queries (Endpoint.query): engine-neutral, rdflib terms
-        return convert(result)
+        return convert(store.query(text, **options))
+    capped = None
+    if job.form == "SELECT" and job.limit is None and job.columns is None:
+        capped = capped_text(text, job.cap)
+    try:
+        result = store.query(capped or text, **options)
+    except SyntaxError:
+        if capped is None:
+            raise
+        capped = None  # a trailing VALUES, or an error to report on the query as it was sent
+        result = store.query(text, **options)
     columns = job.columns
     if job.star is not None and columns is None and isinstance(result, ox.QuerySolutions):
-        columns = tuple(star_order(job.variables, (v.value for v in result.variables)))
+        engine = tuple(v.value for v in result.variables)
+        columns = tuple(star_order(job.variables, engine))
+        columns = None if columns == engine else columns  # the engine's order is the right one
+    if capped is not None and columns is None and isinstance(result, ox.QuerySolutions):
+        written = engine_written(result, job.media_type, job.cap)
+        if written is not None:
+            return written
+        result = store.query(text, **options)  # a large answer in XML, CSV or TSV: row by row
     return serialize(result, job.media_type, job.cap, job.limit, columns)

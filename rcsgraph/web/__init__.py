@@ -7,6 +7,7 @@ from flask import Flask
 
 from rcsgraph.config import Settings, load_settings
 from rcsgraph.web import dataset, errors, home, linked_data, ontology, queries, sparql
+from rcsgraph.web.cache import AnswerCache, answers_version
 from rcsgraph.web.service import build_endpoint
 
 
@@ -26,4 +27,8 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     for publication in (home, linked_data, dataset, ontology):  # linked-data publication
         app.register_blueprint(publication.blueprint)
     errors.register(app)
+    spec = app.extensions["rcsgraph"].pool.spec
+    version = None if settings.update_token else answers_version(spec)
+    if version is not None:  # an immutable store: the same request, the same answer
+        app.wsgi_app = AnswerCache(app.wsgi_app, version)  # type: ignore[method-assign]
     return app
