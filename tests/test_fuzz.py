@@ -139,6 +139,7 @@ PIECES = [
     "BASE <file:///etc/>",
     "<file:///etc/passwd>",
     "<http://127.0.0.1:1/sparql>",
+    "<http://[::1>",
     "?x",
     "_:b",
     "p:a\\#b",
