@@ -10,30 +10,45 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rcsgraph import __version__, building, report, storage, summary
 from rcsgraph.errors import InputError, NotConforming, RcsGraphError
-from rcsgraph.export import FORMATS, export
-from rcsgraph.push import push
-from rcsgraph.store import Store
-from rcsgraph.validation import load_and_validate, validate
 
-_RENDERERS: dict[str, Callable[[report.Report], str]] = {
-    "text": report.to_text,
-    "json": report.to_json,
-    "turtle": report.to_turtle,
-}
+# Each command imports what it needs when it runs: `rcsgraph serve` answers sooner after a cold
+# start without the validator (pyshacl) and the build machinery imported.
+if TYPE_CHECKING:
+    from rcsgraph import building, report
+    from rcsgraph.store import Store
+
+#: ``rcsgraph export --format`` (as ``rcsgraph.export.FORMATS``, without importing it).
+EXPORT_FORMATS = ("ttl", "nt", "jsonld", "trig")
+REPORT_FORMATS = ("json", "text", "turtle")
+
+
+def _renderer(name: str) -> "Callable[[report.Report], str]":
+    from rcsgraph import report
+
+    renderers: dict[str, Callable[[report.Report], str]] = {
+        "text": report.to_text,
+        "json": report.to_json,
+        "turtle": report.to_turtle,
+    }
+    return renderers[name]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate files (default: the bundled data); print the report; 1 when it does not conform."""
+    from rcsgraph.validation import validate
+
     result = validate(args.files or None)
-    sys.stdout.write(_RENDERERS[args.format](result))
+    sys.stdout.write(_renderer(args.format)(result))
     return 0 if result.conforms else NotConforming.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the knowledge graph in one format to a file or to standard output."""
+    from rcsgraph.export import export
+
     data = export(args.format, args.files or None)
     if args.output is None:
         sys.stdout.buffer.write(data)
@@ -47,6 +62,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Build the graph, validate it, and print its key figures."""
+    from rcsgraph import report, summary
+    from rcsgraph.validation import load_and_validate
+
     graph, result = load_and_validate(args.files or None)
     counts = summary.figures(graph)
     sys.stdout.write(summary.to_text(counts))
@@ -58,6 +76,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Rebuild the on-disk store from the ontology, the data and the bundles added before."""
+    from rcsgraph import building
+
     progress = None if args.quiet else building.progress_bar()
     outcome = building.load(
         args.store, args.files or None, progress=progress, validate=not args.skip_validation
@@ -68,12 +88,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Validate article bundles with what is stored and add each as its own named graph."""
+    from rcsgraph import building
+
     outcome = building.add(args.store, args.files, progress=None)
     _say_published(outcome, quiet=False)
     return 0
 
 
-def _say_published(outcome: building.Outcome, quiet: bool) -> None:
+def _say_published(outcome: "building.Outcome", quiet: bool) -> None:
+    from rcsgraph import report
+
     if quiet:
         return
     graphs = len(outcome.graphs)
@@ -90,6 +114,9 @@ def cmd_push(args: argparse.Namespace) -> int:
         password = os.environ.get("RCSGRAPH_PUSH_PASSWORD")
     if password is not None and args.user is None:
         raise InputError("a password needs --user")
+    from rcsgraph import storage
+    from rcsgraph.push import push
+
     with storage.open_store(args.store) as store:
         pushed = push(store, args.gsp, args.user, password)
     for graph, count in pushed.items():
@@ -157,7 +184,7 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def _open_store(path: Path | None) -> Store:
+def _open_store(path: Path | None) -> "Store":
     from rcsgraph.loading import fill_store
     from rcsgraph.storage import open_store
     from rcsgraph.store import OxigraphStore
@@ -169,24 +196,34 @@ def _open_store(path: Path | None) -> Store:
     return store
 
 
+class _Version(argparse.Action):
+    """``--version``: reads the installed version only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from rcsgraph import __version__
+
+        print(f"rcsgraph {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rcsgraph",
         description="A knowledge graph of a news article on the Red Crescent societies of "
         "Iran and Iraq, with evidence for every fact.",
     )
-    parser.add_argument("--version", action="version", version=f"rcsgraph {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     files_help = "RDF files to use instead of the bundled data (the ontology is always added)"
     p = commands.add_parser("validate", help="check the data against the shapes and the text")
     p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
-    p.add_argument("--format", choices=sorted(_RENDERERS), default="text")
+    p.add_argument("--format", choices=REPORT_FORMATS, default="text")
     p.set_defaults(run=cmd_validate)
 
     p = commands.add_parser("export", help="write the knowledge graph as Turtle, JSON-LD, ...")
     p.add_argument("files", nargs="*", type=Path, metavar="FILE", help=files_help)
-    p.add_argument("--format", choices=list(FORMATS), default="ttl")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="ttl")
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     p.set_defaults(run=cmd_export)
 
@@ -247,8 +284,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except building.Refused as exc:
-        sys.stdout.write(report.to_text(exc.report))
+    except NotConforming as exc:
+        found = getattr(exc, "report", None)  # a refused build (building.Refused) carries one
+        if found is not None:
+            from rcsgraph import report
+
+            sys.stdout.write(report.to_text(found))
         print(f"rcsgraph: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except RcsGraphError as exc:

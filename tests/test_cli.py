@@ -121,3 +121,10 @@ def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
     done = subprocess.run([*command, "validate", str(broken)], capture_output=True, text=True)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_the_cli_lists_the_export_and_report_formats_it_imports_lazily() -> None:
+    from rcsgraph import cli, export
+
+    assert tuple(export.FORMATS) == cli.EXPORT_FORMATS
+    assert set(cli.REPORT_FORMATS) == {"text", "json", "turtle"}
