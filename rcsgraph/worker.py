@@ -124,9 +124,9 @@ def _query(store: ox.Store, job: Job) -> object:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     if not job.media_type:  # our own queries (Endpoint.query): engine-neutral, rdflib terms
         return convert(store.query(text, **options))
-    capped = None
-    if job.form == "SELECT" and job.limit is None and job.columns is None:
-        capped = capped_text(text, job.cap)
+    # Run with LIMIT cap+1 (see rcsgraph.results.capped_text): the rows past the cap are never
+    # computed, and the engine writes the answer whenever its columns are the ones to show.
+    capped = capped_text(text, job.cap) if job.form == "SELECT" and job.limit is None else None
     try:
         result = store.query(capped or text, **options)
     except SyntaxError:
@@ -135,13 +135,14 @@ def _query(store: ox.Store, job: Job) -> object:
         capped = None  # a trailing VALUES, or an error to report on the query as it was sent
         result = store.query(text, **options)
     columns = job.columns
-    if job.star is not None and columns is None and isinstance(result, ox.QuerySolutions):
+    if isinstance(result, ox.QuerySolutions):
         engine = tuple(v.value for v in result.variables)
-        columns = tuple(star_order(job.variables, engine))
+        if job.star is not None and columns is None:
+            columns = tuple(star_order(job.variables, engine))
         columns = None if columns == engine else columns  # the engine's order is the right one
     if capped is not None and columns is None and isinstance(result, ox.QuerySolutions):
         written = engine_written(result, job.media_type, job.cap)
         if written is not None:
             return written
-        result = store.query(text, **options)  # a large answer in XML, CSV or TSV: row by row
+        result = store.query(capped, **options)  # a large answer in XML, CSV or TSV: row by row
     return serialize(result, job.media_type, job.cap, job.limit, columns)
