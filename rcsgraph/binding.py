@@ -8,7 +8,7 @@ WHERE group, built only from type-checked RDF terms written by rdflib's ``n3()``
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier as Term
@@ -26,6 +26,17 @@ def checked_iri(iri: str) -> str:
     if not _ABSOLUTE_IRI.fullmatch(iri):
         raise InputError(f"{iri!r} is not an absolute IRI (or holds a character IRIs forbid)")
     return iri
+
+
+def values(variable: str, iris: Iterable[URIRef]) -> str:
+    """A ``VALUES`` block binding ``?variable`` to each of ``iris`` in turn (checked IRIs).
+
+    For IRIs a query found in the store and hands to the next one; ``variable`` is the
+    caller's own name, never a request value.
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+        raise ValueError(f"{variable!r} is not a variable name")
+    return f"VALUES ?{variable} {{ {' '.join(f'<{checked_iri(str(i))}>' for i in iris)} }}"
 
 
 # The prologue (comments, BASE, PREFIX) before the keyword that names the query form.

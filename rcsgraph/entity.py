@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from rcsgraph.describe import Description
+from rcsgraph.describe import Description, shortfall
 from rcsgraph.evidence_view import Evidence, evidence_for
 from rcsgraph.iris import Iris, external
 from rcsgraph.namespaces import OA, RCS, SCHEMA
@@ -91,6 +91,7 @@ class EntityView:
     unresolved: Unresolved | None
     evidence: tuple[Evidence, ...]
     text: str | None = None  # an article's whole text, when it is at hand
+    left_out: str = ""  # what a description of a much-linked thing leaves out
 
 
 class Labeller:
@@ -149,6 +150,7 @@ def entity_view(description: Description, iris: Iris, folders: Sequence[Path]) -
         unresolved=_unresolved(graph, thing, names),
         evidence=tuple(evidence),
         text=_article_text(graph, thing, folders),
+        left_out=shortfall(description),
     )
 
 

@@ -10,16 +10,18 @@ import pytest
 from endpoint_server import Endpoint, Reply, serving
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from servers import oxigraph_server
 
-from rcsgraph.describe import describe
+from rcsgraph.describe import CLAIMS_LIMIT, LINKS_IN_LIMIT, as_document, describe, shortfall
+from rcsgraph.entity import entity_view
 from rcsgraph.iris import Iris
 from rcsgraph.loading import fill_store
 from rcsgraph.namespaces import ID_BASE, OA, RCS
 from rcsgraph.passages import find_text, passage
 from rcsgraph.push import push
 from rcsgraph.store import OxigraphStore, RdflibStore
+from rcsgraph.web.entity_page import entity_html
 
 SOCIETY = "society/iranian-red-crescent-society"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -302,3 +304,32 @@ def test_pages_over_a_remote_store(server: Endpoint, tmp_path: Path) -> None:
             assert page.status == 200 and ">established in 1922</mark>" in page.text
             assert get(front, "/dataset", "text/turtle").status == 200
             assert get(front, "/dumps/SHA256SUMS").body == b""  # the remote store has its own
+
+
+def test_a_much_linked_thing_gets_a_bounded_description_that_says_so() -> None:
+    """Links in and claims are capped (the IFRC of the 1M-triple graph had 4,504 and 2,252)."""
+    store = OxigraphStore()
+    fill_store(store)
+    thing = URIRef(ID_BASE + SOCIETY)
+    bundled = describe(store, thing)
+    assert not bundled.links_in.cut and not bundled.claims.cut and not shortfall(bundled)
+    links, claims = LINKS_IN_LIMIT + 100, CLAIMS_LIMIT + 50
+    extra = [f"<{ID_BASE}x/{i}> <{RCS.partner}> <{thing}> ." for i in range(links)]
+    extra += [
+        f"<{ID_BASE}c/{i}> a <{RCS.Claim}> ; <{RDF.object}> <{thing}> ." for i in range(claims)
+    ]
+    store.update(f"INSERT DATA {{ GRAPH <urn:x-test:many> {{ {' '.join(extra)} }} }}")
+
+    found = describe(store, thing)
+    assert found.links_in == (LINKS_IN_LIMIT, bundled.links_in.total + links + claims)
+    assert found.claims == (CLAIMS_LIMIT, bundled.claims.total + claims)
+    # the links shown, and the claims shown, each of which links here
+    shown = len(set(found.graph.subject_predicates(thing)))
+    assert LINKS_IN_LIMIT <= shown <= LINKS_IN_LIMIT + CLAIMS_LIMIT
+    page = URIRef(str(thing).replace("/id/", "/doc/"))
+    comment = str(as_document(found, page).value(page, RDFS.comment))
+    total = f"{found.links_in.total:,}"
+    assert f"the first {LINKS_IN_LIMIT} of the {total} statements that link to it" in comment
+    iris = Iris("https://w3id.org/rcsgraph/")
+    html = entity_html(entity_view(found, iris, []), "/doc/" + SOCIETY, iris)
+    assert 'class="note"' in html and "/sparql#query=" in html and total in html

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from html import escape
+from urllib.parse import quote, urlencode
 
 from rcsgraph import __version__
 from rcsgraph.describe import LICENSE
@@ -21,7 +22,7 @@ STYLE = """<style>
 .external::after { content: " \\2197"; }
 .badge { font-size: 0.75rem; border: 1px solid var(--muted); border-radius: 3px;
          padding: 0 0.3rem; color: var(--muted); margin-left: 0.3rem; }
-.unresolved { border-left: 4px solid #b45309; background: #fff7e6; padding: 0.5rem 1rem; }
+.unresolved, .note { border-left: 4px solid #b45309; background: #fff7e6; padding: 0.5rem 1rem; }
 .evidence figure { margin: 0 0 1rem; border-left: 4px solid var(--accent); padding: 0.25rem 0.75rem;
                    background: #fafafa; }
 .evidence blockquote { margin: 0.25rem 0; white-space: pre-line; overflow-wrap: anywhere; }
@@ -54,6 +55,7 @@ def entity_html(view: EntityView, path: str, iris: Iris) -> str:
         _facts("Facts", view.facts, "facts"),
         _links_out(view.links_out),
         _facts("Mentioned as", view.mentions, "mentions", incoming=True),
+        _left_out(view),
         _citing(view),
         _article_text(view.text),
         _evidence(view.evidence, iris),
@@ -133,6 +135,18 @@ def _unresolved(unresolved: Unresolved) -> str:
         '<aside class="unresolved" aria-label="unresolved mention"><strong>Unresolved '
         f"mention.</strong> The article says “{escape(unresolved.mention)}”, which may be "
         f"{candidates}. {escape(unresolved.note)}</aside>"
+    )
+
+
+def _left_out(view: EntityView) -> str:
+    """What the page leaves out of a much-linked thing, and the query that lists it all."""
+    if not view.left_out:
+        return ""
+    query = f"SELECT ?thing ?property WHERE {{\n  ?thing ?property <{view.iri}>\n}}"
+    href = "/sparql#" + urlencode({"query": query}, quote_via=quote)
+    return (
+        f'<p class="note">{escape(view.left_out)} '
+        f'<a href="{escape(href)}">Every link to it, in the SPARQL editor</a>.</p>'
     )
 
 
