@@ -70,7 +70,8 @@ mkdir -p "$(dirname "$output")"
 cat >"$output" <<MD
 # Load test: catalogue pages, entity pages and SPARQL queries under wrk
 
-\`bench/load.sh -c $connections -d $duration -t $threads\` on $(date -u +%Y-%m-%d) — $(nproc) cores,
+\`bench/load.sh -c $connections -d $duration -t $threads\` on $(date -u +%Y-%m-%d) at commit
+$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown) — $(nproc) cores,
 $("$PYTHON" --version 2>&1), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), \`rcsgraph serve\` with its
 defaults (bundled graph, 2 query workers, 8 HTTP threads) on the same machine as wrk
 (load average $loadavg when it started: other work shares the cores).
