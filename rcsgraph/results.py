@@ -85,7 +85,7 @@ def engine_written(answer: ox.QuerySolutions, media_type: str, cap: int) -> Answ
     """The answer of a query run with ``capped_text``, written by the engine; None when it may
     hold more than ``cap`` rows and is not SPARQL JSON (the caller writes it row by row)."""
     body = answer.serialize(format=RESULT_FORMATS[media_type]) or b""
-    if len(body) < 3 * (cap + 1):  # every row takes 3 bytes at least: cap + 1 rows do not fit
+    if len(body) < 3 * (cap + 1) or _most_rows(body, media_type) <= cap:
         return Answer(media_type, body)
     if media_type != RESULT_TYPES["json"]:
         return None
@@ -96,6 +96,17 @@ def engine_written(answer: ox.QuerySolutions, media_type: str, cap: int) -> Answ
     document["results"]["bindings"] = bindings[:cap]
     cut = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return Answer(media_type, cut, cap, True)
+
+
+def _most_rows(body: bytes, media_type: str) -> int:
+    """At least as many as the rows of an answer Oxigraph wrote, counted without parsing it:
+    a JSON row is ``{}`` or holds a term (``"type":``; a quote inside a value is escaped), an
+    XML row is a ``<result>`` element, a CSV or TSV row a line after the header."""
+    if media_type == RESULT_TYPES["json"]:
+        return body.count(b'"type":') + body.count(b"{}")
+    if media_type == RESULT_TYPES["xml"]:
+        return body.count(b"<result>")
+    return body.count(b"\n") - 1  # the header line
 
 
 def write_solutions(names: Sequence[str], rows: Iterable[ox.QuerySolution], media: str) -> bytes:
