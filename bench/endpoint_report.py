@@ -16,6 +16,38 @@ TARGETS = (
 )
 
 
+#: What the profiles said (py-spy on the server under wrk, cProfile of a request, -X importtime),
+#: taken while tuning; the figures above are the ones of this run.
+PROFILE = [
+    "## Where rcsgraph's time goes (profiles taken while tuning)",
+    "",
+    "- **Fixed cost per request, about 2-3 ms**: with wrk on point lookups (no cache) the web "
+    "process runs at ~75% of a core and each query worker at ~11%: waitress's HTTP parsing, "
+    "Flask/werkzeug request objects and URL decoding, the safety scan of the query "
+    "(`rcsgraph.sparqlscan.scan`, 0.2-0.5 ms) and the pipe round trip to a worker (pickled "
+    "job and answer) cost more CPU than the engine's 0.3 ms answer. Oxigraph's Rust server "
+    "spends ~0.2 ms in all. That is why lookups reach only ~0.1-0.2x of its throughput when "
+    "evaluated each time, and why small queries show the largest ratios.",
+    "- **Heavy queries**: the same query evaluated by pyoxigraph in-process is 2-10% slower "
+    "than by `oxigraph serve` (tight interleaving at 100k: `cooperations` 55.5 vs 50.4 ms, "
+    "`generic:join` 27.8 vs 25.9 ms), plus the fixed cost above. Writing answers row by row in "
+    "Python cost as much as evaluating them (`timeline` at 100k: 472 ms vs 90 ms); answers "
+    "are now written by the engine (`LIMIT cap+1` keeps the row cap announced).",
+    "- **Cold start**: importing the web application (Flask ~0.2 s, rdflib ~0.15 s, the page "
+    "blueprints and their imports, the scanner's regular expressions ~0.06 s, the catalogue) "
+    "is ~0.5-0.6 s of CPU before the first answer; the workers now open the store in "
+    "parallel with that (fork server started first), and `serve` no longer imports pyshacl "
+    "or rdflib's SPARQL engine. Below 0.5 s needs the web layer to import less at start "
+    "(blueprints loaded on first use) or a pre-started process.",
+    "- **What would close the remaining distance**: answering repeated requests from the "
+    "answer cache (done: ETag/304 and kept answers, shown as `cached`); more web processes "
+    "sharing the port where cores allow; moving the safety scan and the protocol into the "
+    "worker so the web process only relays bytes. Ratios are of medians of interleaved runs "
+    "on a 2-core machine shared with other work (see the load average above): expect "
+    "±20% noise on any single figure.",
+]
+
+
 def render(raw: dict[str, Any]) -> list[str]:
     """The whole results page."""
     options = raw["options"]
@@ -49,7 +81,7 @@ def render(raw: dict[str, Any]) -> list[str]:
     largest = list(raw["sizes"])[-1] if raw["sizes"] else None
     if largest:
         lines += _targets(largest, raw["sizes"][largest])
-    return lines
+    return [*lines, "", *PROFILE]
 
 
 def _size(size: str, found: dict[str, Any]) -> list[str]:
