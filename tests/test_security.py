@@ -261,7 +261,8 @@ def test_a_jsonld_file_naming_a_remote_context_is_refused(
     text = json.dumps({"@context": context, "@id": "http://example.org/a", "name": "x"})
     document = tmp_path / "doc.jsonld"
     document.write_text(text.replace("{url}", counted.url), encoding="utf-8")
-    for command in (["validate", str(document)], ["load", str(document), "--store", "s"]):
+    store = str(tmp_path / "store")
+    for command in (["validate", str(document)], ["load", str(document), "--store", store]):
         done = _rcsgraph(*command)
         assert done.returncode == 2, done.stderr
         assert "context" in done.stderr
