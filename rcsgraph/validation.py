@@ -25,7 +25,7 @@ from rcsgraph.evidence import check_quotes, read_source_texts
 from rcsgraph.loading import knowledge_graph, load_graph, rdf_format, read_text
 from rcsgraph.namespaces import ID_BASE, OA, RCS, RCSH, SH
 from rcsgraph.report import Report, Result
-from rcsgraph.shacl_engine import OxigraphData, WholeIris, batched_property_shapes
+from rcsgraph.shacl_engine import OxigraphData, WholeIris, shortcuts
 from rcsgraph.store.oxigraph import FORMATS as OX_FORMATS
 from rcsgraph.store.oxigraph import OxigraphStore
 
@@ -113,7 +113,7 @@ def _validate(data: Any, shapes: Graph, text_folders: Sequence[Path], inplace: b
 
     ``inplace`` spares pyshacl a copy of the data; no shape has rules, so nothing is changed.
     """
-    with batched_property_shapes():
+    with shortcuts():
         _, results_graph, _ = shacl_validate(
             data,
             shacl_graph=shapes,

@@ -20,7 +20,7 @@ from rcsgraph import resources, validation
 from rcsgraph.loading import knowledge_graph, load_graph
 from rcsgraph.namespaces import OA, RCS, RCSH, SH
 from rcsgraph.report import Report
-from rcsgraph.shacl_engine import batching_applies
+from rcsgraph.shacl_engine import shortcuts_apply
 from rcsgraph.validation import (
     ANALYSED_SPARQL_SHAPES,
     OxigraphData,
@@ -161,15 +161,15 @@ def test_broken_graph_same_report_on_both_engines(shapes: Graph, generated: Path
     } <= fired(found)
 
 
-def test_property_shapes_in_batches_give_pyshacls_report(
+def test_pyshacl_shortcuts_give_pyshacls_report(
     shapes: Graph, generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``rcsgraph.shacl_engine`` checks each sh:property in one batch; pyshacl, node by node.
+    """``rcsgraph.shacl_engine`` checks each sh:property in one batch and each SPARQL text once.
 
     The data: the generated graph broken as above, with every failing example of the shape
     tests added (``.ttl``) or applied (``.ru``), so that nearly every shape has results.
     """
-    assert batching_applies(), "pyshacl changed: see rcsgraph.shacl_engine"
+    assert shortcuts_apply(), "pyshacl changed: see rcsgraph.shacl_engine"
     graph = knowledge_graph(data_files(generated))
     for update in BREAKAGES:
         graph.update(PREFIXES + update)
@@ -178,11 +178,11 @@ def test_property_shapes_in_batches_give_pyshacls_report(
             graph.parse(example, format="turtle")
         elif example.suffix == ".ru":
             graph.update(example.read_text(encoding="utf-8"))
-    batched = validate_store(in_store(graph), shapes, [generated])
-    monkeypatch.setattr(validation, "batched_property_shapes", contextlib.nullcontext)
-    node_by_node = validate_store(in_store(graph), shapes, [generated])
-    assert len(fired(node_by_node)) > 40
-    assert keys(batched) == keys(node_by_node)
+    shortened = validate_store(in_store(graph), shapes, [generated])
+    monkeypatch.setattr(validation, "shortcuts", contextlib.nullcontext)
+    as_pyshacl_does = validate_store(in_store(graph), shapes, [generated])
+    assert len(fired(as_pyshacl_does)) > 40
+    assert keys(shortened) == keys(as_pyshacl_does)
 
 
 def test_read_only_store_on_disk(shapes: Graph, tmp_path: Path) -> None:
