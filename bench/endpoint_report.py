@@ -95,6 +95,14 @@ def _size(size: str, found: dict[str, Any]) -> list[str]:
     for query, per in found["queries"].items():
         rows.append(_query_row(query, per, names))
     lines += [*table(header, rows), ""]
+    failures = [
+        f"- `{query}` on {name}: {entry['error']}"
+        for query, per in found["queries"].items()
+        for name, entry in per.items()
+        if "error" in entry
+    ]
+    if failures:
+        lines += ["Failed (no figure):", "", *failures, ""]
     lines += _lookups(found) + _starts(found, names)
     return lines
 

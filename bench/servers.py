@@ -130,12 +130,19 @@ class Client:
         self.connection: http.client.HTTPConnection | None = None
 
     def time(self, query: str) -> tuple[float, int]:
-        """Seconds to the whole answer of ``query``, and its number of rows."""
+        """Seconds to the whole answer of ``query``, and its number of rows. A kept-alive
+        connection the server closed meanwhile (idle too long) is opened again, once."""
+        reused = self.connection is not None
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         began = time.perf_counter()
         try:
             status, body = _get(self.connection, self.path, query)
+        except (ConnectionError, http.client.RemoteDisconnected) as exc:
+            self.close()
+            if not reused or isinstance(exc, TimeoutError):
+                raise
+            return self.time(query)
         except (OSError, http.client.HTTPException):
             self.close()
             raise
