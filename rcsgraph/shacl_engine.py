@@ -12,11 +12,16 @@ from threading import Lock
 from typing import Any
 
 import pyoxigraph as ox
-from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
+from pyshacl.constraints.core.shape_based_constraints import (
+    PropertyConstraintComponent,
+    QualifiedValueShapeConstraintComponent,
+    SH_QualifiedMaxCountConstraintComponent,
+    SH_QualifiedMinCountConstraintComponent,
+)
 from pyshacl.graph_abstraction import OxigraphDataGraph
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import Literal
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import RDFS, SH, NamespaceManager
 
 from rcsgraph.store.terms import to_oxigraph
 
@@ -38,13 +43,15 @@ class OxigraphData(OxigraphDataGraph):
        literal subject on to Oxigraph, which raises ``TypeError`` (when a value of ``sh:class``
        has a literal ``rdf:type``, say); like rdflib, ours finds nothing.
 
-    Its namespace manager also writes IRIs whole (see ``WholeIris``).
+    Its namespace manager also writes IRIs whole (see ``WholeIris``), and it remembers each
+    class's superclasses for the length of a validation (see ``transitive_objects``).
     """
 
     def __init__(self, store: ox.Store) -> None:
         super().__init__(store)
         self._default_union = True  # what the default_union setter does for Oxigraph
         self._whole_iris: NamespaceManager = WholeIris(self._default_graph, bind_namespaces="core")
+        self._superclasses: dict[Any, tuple[Any, ...]] = {}  # the data is not changed meanwhile
 
     @property
     def namespace_manager(self) -> NamespaceManager:
@@ -56,6 +63,19 @@ class OxigraphData(OxigraphDataGraph):
 
     def __bool__(self) -> bool:
         return True
+
+    def transitive_objects(
+        self, subject: Any, predicate: Any, remember: dict[Any, int] | None = None
+    ) -> Generator[Any, None, None]:
+        """The superclasses of a class, looked up once per validation (``sh:class`` asks
+        again for every value node); any other walk as pyshacl does it."""
+        if predicate != RDFS.subClassOf or remember is not None:
+            yield from super().transitive_objects(subject, predicate, remember)
+            return
+        if subject not in self._superclasses:
+            found = super().transitive_objects(subject, predicate)
+            self._superclasses[subject] = tuple(found)
+        yield from self._superclasses[subject]
 
     def objects(
         self, subject: Any = None, predicate: Any = None, unique: bool = False
@@ -97,12 +117,17 @@ class WholeIris(NamespaceManager):
 #: replacements rely on (pyshacl 0.40).
 _PER_NODE: Any = PropertyConstraintComponent._evaluate_property_shape
 _CHECK_SPARQL: Any = SPARQLQueryHelper.check_invalid_sparql
+_QUALIFIED_PER_NODE: Any = QualifiedValueShapeConstraintComponent._evaluate_value_shape
 _EXPECTED_PARAMETERS = {
     _PER_NODE: [
         *("self", "executor", "prop_shape", "target_graph", "focus_value_nodes"),
         *("potentially_recursive", "_evaluation_path"),
     ],
     _CHECK_SPARQL: ["self", "sparql_text", "valuenode", "extravars"],
+    _QUALIFIED_PER_NODE: [
+        *("self", "executor", "_v_shape", "target_graph", "focus_value_nodes"),
+        *("potentially_recursive", "_evaluation_path"),
+    ],
 }
 _lock = Lock()
 _users = 0
@@ -147,6 +172,58 @@ def _in_one_batch(
     return not conforms, reports
 
 
+def _qualified_in_one_batch(
+    self: Any,
+    executor: Any,
+    _v_shape: Any,
+    target_graph: Any,
+    focus_value_nodes: dict[Any, Any],
+    potentially_recursive: Any,
+    _evaluation_path: list[Any],
+) -> tuple[bool, list[Any]]:
+    """``sh:qualifiedValueShape``: which value nodes conform, found in one call, then counted.
+
+    pyshacl validates each value node against the qualified shape on its own (every label of
+    every entity, every selector of every claim: a third of validating the 1M-triple graph).
+    One call with all of them as focus nodes finds the same nodes failing: those that are the
+    focus node of a result. The counts and their results are then made as pyshacl makes them.
+    Disjoint qualified shapes, and shapes whose results are not violations, are left to it.
+    """
+    other = self.shape.get_other_shape(_v_shape)
+    recursive = potentially_recursive and other in potentially_recursive
+    if self.is_disjoint or not other or recursive or other.severity != SH.Violation:
+        return _QUALIFIED_PER_NODE(  # type: ignore[no-any-return]
+            self,
+            executor,
+            _v_shape,
+            target_graph,
+            focus_value_nodes,
+            potentially_recursive,
+            _evaluation_path,
+        )
+    values = list(dict.fromkeys(v for found in focus_value_nodes.values() for v in found))
+    failing = set()
+    if values:
+        _, reports = other.validate(
+            executor, target_graph, focus=values, _evaluation_path=_evaluation_path[:]
+        )
+        for _, _, triples in reports:
+            failing |= {o[1] for _, p, o in triples if p == SH.focusNode}
+    non_conformant, results = False, []
+    for focus, found in focus_value_nodes.items():
+        conforming = sum(1 for v in found if v not in failing)
+        for limit, too_many, component in (
+            (self.max_count, True, SH_QualifiedMaxCountConstraintComponent),
+            (self.min_count, False, SH_QualifiedMinCountConstraintComponent),
+        ):
+            if limit is not None and (conforming > limit if too_many else conforming < limit):
+                non_conformant = True
+                results.append(
+                    self.make_v_result(target_graph, focus, constraint_component=component)
+                )
+    return non_conformant, results
+
+
 def _check_sparql_once(
     self: Any, sparql_text: str, valuenode: Any = None, extravars: Any = None
 ) -> Any:
@@ -173,8 +250,8 @@ def shortcuts_apply() -> bool:
 
 @contextmanager
 def shortcuts() -> Iterator[None]:
-    """Within this block pyshacl repeats less work: see ``_in_one_batch`` and
-    ``_check_sparql_once``.
+    """Within this block pyshacl repeats less work: see ``_in_one_batch``,
+    ``_qualified_in_one_batch`` and ``_check_sparql_once``.
 
     Safe across threads: the replacements stay while any thread is inside the block, and both
     ways give the same results. With a pyshacl whose methods differ, nothing is replaced.
@@ -187,6 +264,7 @@ def shortcuts() -> Iterator[None]:
         _users += 1
         PropertyConstraintComponent._evaluate_property_shape = _in_one_batch  # type: ignore[method-assign]
         SPARQLQueryHelper.check_invalid_sparql = _check_sparql_once  # type: ignore[method-assign]
+        QualifiedValueShapeConstraintComponent._evaluate_value_shape = _qualified_in_one_batch  # type: ignore[method-assign]
     try:
         yield
     finally:
@@ -195,3 +273,4 @@ def shortcuts() -> Iterator[None]:
             if _users == 0:
                 PropertyConstraintComponent._evaluate_property_shape = _PER_NODE  # type: ignore[method-assign]
                 SPARQLQueryHelper.check_invalid_sparql = _CHECK_SPARQL  # type: ignore[method-assign]
+                QualifiedValueShapeConstraintComponent._evaluate_value_shape = _QUALIFIED_PER_NODE  # type: ignore[method-assign]
