@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from rcsgraph.namespaces import OA, RCS, RCSH
 from rcsgraph.report import Result
+from rcsgraph.store.terms import to_rdflib
 
 EMPTY = Literal("")  # an absent prefix or suffix
 
@@ -61,6 +63,43 @@ def quotes(graph: Graph) -> list[Quote]:
                         texts = (str(exact), str(prefix), str(suffix))
                         found.append(Quote(str(claim), str(article), *texts, first, last))
     return sorted(found, key=lambda q: (q.article, q.start, q.claim))
+
+
+#: The pattern ``quotes`` walks, as one SPARQL query for Oxigraph, which answers it in 0.09 s at
+#: 100k triples with the OPTIONALs last (198 s with them before the position selector); the walk
+#: through pyshacl's view of the store took 2 s. rdflib's engine is slow on it either way.
+STORE_QUOTES = """
+PREFIX rcs: <https://w3id.org/rcsgraph/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?claim ?article ?exact ?prefix ?suffix ?start ?end WHERE {
+  ?claim a rcs:Claim ; rcs:evidence ?resource .
+  ?resource oa:hasSource ?article .
+  ?resource oa:hasSelector ?quote . ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
+  ?resource oa:hasSelector ?position .
+  ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?quote oa:prefix ?prefix }
+  OPTIONAL { ?quote oa:suffix ?suffix }
+}
+"""
+
+
+def quotes_in_store(store: ox.Store) -> list[Quote]:
+    """What ``quotes`` finds in the union of a store's graphs, asked of Oxigraph directly."""
+    found = set()
+    rows = store.query(STORE_QUOTES, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        claim, article, exact, start, end = (to_rdflib(row[name]) for name in _STORE_COLUMNS)
+        prefix, suffix = (to_rdflib(row[n]) if row[n] is not None else EMPTY for n in _AFFIXES)
+        first, last = getattr(start, "value", None), getattr(end, "value", None)
+        if type(first) is int and type(last) is int:
+            texts = (str(exact), str(prefix), str(suffix))
+            found.add(Quote(str(claim), str(article), *texts, first, last))
+    return sorted(found, key=lambda q: (q.article, q.start, q.claim))
+
+
+_STORE_COLUMNS = ("claim", "article", "exact", "start", "end")
+_AFFIXES = ("prefix", "suffix")
 
 
 def _distinct(nodes: Iterable[Node]) -> list[Node]:
@@ -109,10 +148,13 @@ def read_source_texts(graph: Graph, folders: Sequence[Path]) -> tuple[dict[str, 
     return texts, results
 
 
-def check_quotes(graph: Graph, texts: dict[str, str]) -> list[Result]:
-    """A violation for each quote that does not match its article's text at its offsets."""
+def check_quotes(
+    graph: Graph, texts: dict[str, str], found: Sequence[Quote] | None = None
+) -> list[Result]:
+    """A violation for each quote (``found``, else ``quotes(graph)``) that does not match its
+    article's text at its offsets."""
     results = []
-    for q in quotes(graph):
+    for q in quotes(graph) if found is None else found:
         text = texts.get(q.article)
         if text is None:
             continue

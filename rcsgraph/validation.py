@@ -21,7 +21,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 from rcsgraph import layout, resources
 from rcsgraph.errors import InputError, ParseError
-from rcsgraph.evidence import check_quotes, read_source_texts
+from rcsgraph.evidence import check_quotes, quotes_in_store, read_source_texts
 from rcsgraph.loading import knowledge_graph, load_graph, rdf_format, read_text
 from rcsgraph.namespaces import ID_BASE, OA, RCS, RCSH, SH
 from rcsgraph.report import Report, Result
@@ -126,7 +126,8 @@ def _validate(data: Any, shapes: Graph, text_folders: Sequence[Path], inplace: b
     results = [_result(results_graph, node) for node in _result_nodes(results_graph)]
     texts, text_results = read_source_texts(data, text_folders)
     results += text_results
-    results += check_quotes(data, texts)
+    listed = quotes_in_store(data.impl) if isinstance(data, OxigraphData) else None
+    results += check_quotes(data, texts, listed)
     labelled = [_with_label(r, data) for r in results]
     return Report(sorted(labelled, key=lambda r: (r.severity, r.message, r.focus_label)))
 

@@ -9,8 +9,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from rcsgraph import resources
-from rcsgraph.evidence import Quote, check_quotes, locate, quotes
+from rcsgraph.evidence import Quote, check_quotes, locate, quotes, quotes_in_store
 from rcsgraph.namespaces import RCS
+from rcsgraph.validation import oxigraph_store
 
 #: Sentences of the article judged to state no fact, with the reason.
 NOT_FACTS = {
@@ -138,3 +139,8 @@ def test_bundled_text_is_the_shared_source() -> None:
 
     source = shared_or_skip("source", "000_81f608ae0f6bedba.txt")
     assert source.read_bytes() == (resources.root() / "data" / "article.txt").read_bytes()
+
+
+def test_quotes_asked_of_oxigraph_are_the_walks(all_quotes: list[Quote]) -> None:
+    """``validate_store`` asks Oxigraph for the quotes in one query instead of walking."""
+    assert quotes_in_store(oxigraph_store(resources.data_files())) == all_quotes
