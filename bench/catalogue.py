@@ -37,12 +37,18 @@ def arguments(store: OxigraphStore, query: queries.CannedQuery) -> dict[str, str
     for param in query.params:
         value = param.default or param.example
         if param.type == "iri" and value and store.count() > 100_000:
-            kind = value.split("/id/")[1].split("/")[0]
-            found = store.query(_FIRST_OF_KIND, {"prefix": Literal(f"{ID_BASE}{kind}/")})
-            value = str(found.rows[0][1])
+            value = first_of_kind(store, value)
         if value is not None:
             chosen[param.name] = value
     return chosen
+
+
+def first_of_kind(store: OxigraphStore, example: str) -> str:
+    """The first thing of the kind of ``example`` (``…/id/KIND/…``) that ``store`` has claims
+    about: a generated graph's stand-in for an example that names the article's things."""
+    kind = example.split("/id/")[1].split("/")[0]
+    found = store.query(_FIRST_OF_KIND, {"prefix": Literal(f"{ID_BASE}{kind}/")})
+    return str(found.rows[0][1])
 
 
 _FIRST_OF_KIND = """

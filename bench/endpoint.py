@@ -34,6 +34,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import machine
+from bench.catalogue import first_of_kind
 from bench.endpoint_report import render
 from bench.generate import parse_size, size_name
 from bench.queries import QUERIES, sparql
@@ -68,11 +69,10 @@ def build_store(data: Path, folder: Path) -> Path:
 
 def workload(generation: Path, probe: str) -> dict[str, str]:
     """Query name -> SPARQL text: the catalogue (bound) and the generic queries."""
-    from rdflib import Literal, URIRef
+    from rdflib import URIRef
 
     from rcsgraph import queries
     from rcsgraph.binding import bind
-    from rcsgraph.namespaces import ID_BASE
     from rcsgraph.store import OxigraphStore
 
     store = OxigraphStore(generation, read_only=True)
@@ -82,9 +82,7 @@ def workload(generation: Path, probe: str) -> dict[str, str]:
         for param in query.params:
             value = param.default or param.example
             if param.type == "iri" and value:
-                kind = value.split("/id/")[1].split("/")[0]
-                found = store.query(_FIRST_OF_KIND, {"prefix": Literal(f"{ID_BASE}{kind}/")})
-                value = str(found.rows[0][1])
+                value = first_of_kind(store, value)
             if value is not None:
                 raw[param.name] = value
         texts[name] = bind(query.text, queries.bind(query, raw))
@@ -93,14 +91,6 @@ def workload(generation: Path, probe: str) -> dict[str, str]:
         texts[f"generic:{name}"] = bind(sparql(name), bound)
     del store
     return texts
-
-
-_FIRST_OF_KIND = """
-SELECT ?prefix ?thing WHERE {
-  ?thing a ?type . FILTER STRSTARTS(STR(?thing), ?prefix)
-  FILTER EXISTS { ?claim <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?thing }
-} ORDER BY ?thing LIMIT 1
-"""
 
 
 def servers(args: argparse.Namespace, size: str, generation: Path, data: Path) -> list[Server]:

@@ -7,18 +7,14 @@ Skips when ``/usr/bin/chromium`` is absent; the map assertions need the world-at
 """
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-import waitress
 from browser import SCREENSHOTS, Logged, chromium
+from endpoint_server import serving
 from playwright.sync_api import Browser, Page, expect
 from test_explorer import geometries_or_skip
-
-from rcsgraph.web import create_app
 
 FACILITIES = (
     "PREFIX rcs: <https://w3id.org/rcsgraph/ontology#>\n"
@@ -27,22 +23,10 @@ FACILITIES = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    app = create_app({"workers": 1})
-    port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    app.extensions["rcsgraph"].pool.close()
+    with serving(workers=1, threads=4) as endpoint:
+        yield endpoint.url.removesuffix("/sparql")
 
 
 @pytest.fixture(scope="module")

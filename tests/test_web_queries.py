@@ -2,15 +2,13 @@
 OpenAPI and the queries as RDF."""
 
 import json
-import socket
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import waitress
+from endpoint_server import serving
 from openapi_spec_validator import validate
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -18,27 +16,14 @@ from rdflib.namespace import RDF, SH
 
 from rcsgraph.cli import main
 from rcsgraph.queries import load_catalogue
-from rcsgraph.web import create_app
 
 CATALOGUE = load_catalogue()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    app = create_app({"workers": 1})
-    port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    app.extensions["rcsgraph"].pool.close()
+    with serving(workers=1, threads=4) as endpoint:
+        yield endpoint.url.removesuffix("/sparql")
 
 
 def get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
