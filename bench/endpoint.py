@@ -22,6 +22,7 @@ in ``var/bench/venv``; see ``bench/README.md``).
 
 import argparse
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -270,12 +271,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--results", type=Path, default=machine.RESULTS, help="output folder")
     parser.add_argument("--render", action="store_true", help="rewrite the .md from the .json")
+    parser.add_argument(
+        "--no-setup", action="store_true", help=f"do not create {VENV} when it is absent"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)  # servers are stopped on the way out (finally)
     args.skip_rdflib = {s for s in args.skip_rdflib.split(",") if s}
     if args.render:
         write(args.results, json.loads((args.results / "endpoint.json").read_text()))
         return 0
+    if not args.no_setup and not VENV.exists():
+        set_up_peers()
     raw: dict[str, Any] = {"facts": machine.facts(), "sizes": {}, "options": _options(args)}
     for triples in (parse_size(s) for s in args.sizes.split(",")):
         print(f"{size_name(triples)}:", file=sys.stderr)
@@ -283,6 +289,21 @@ def main(argv: list[str] | None = None) -> int:
     raw["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     write(args.results, raw)
     return 0
+
+
+def set_up_peers() -> None:
+    """rdflib-endpoint and matplotlib in their own environment, apart from the project's; on
+    failure the run goes on without them (the results say rdflib-endpoint was not run)."""
+    print(f"setting up {VENV} (rdflib-endpoint, matplotlib)", file=sys.stderr)
+    steps = [
+        [sys.executable, "-m", "venv", str(VENV)],
+        [str(VENV / "bin" / "pip"), "install", "--quiet", "rdflib-endpoint[cli]", "matplotlib"],
+    ]
+    for step in steps:
+        if subprocess.run(step, check=False).returncode != 0:
+            print(f"could not set up {VENV}: going on without it", file=sys.stderr)
+            shutil.rmtree(VENV, ignore_errors=True)
+            return
 
 
 def _stop(signum: int, frame: object) -> None:

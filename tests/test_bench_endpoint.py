@@ -42,7 +42,7 @@ def test_the_benchmark_runs_on_a_tiny_graph(tmp_path: Path) -> None:
     if not OXIGRAPH.exists():
         pytest.skip("the oxigraph server (dev extra) is not installed")
     args = ["--sizes", "3000", "--repeats", "1", "--rdflib-repeats", "1", "--starts", "1"]
-    args += ["--wrk-seconds", "1", "--work", str(tmp_path / "work")]
+    args += ["--wrk-seconds", "1", "--work", str(tmp_path / "work"), "--no-setup"]
     assert endpoint.main([*args, "--results", str(tmp_path / "results")]) == 0
     raw = json.loads((tmp_path / "results" / "endpoint.json").read_text())
     found = raw["sizes"]["3k"]
