@@ -2,7 +2,7 @@
 
 The text is written piece by piece; every piece that states a fact records where it stands, so
 each claim's quote, prefix, suffix and offsets (Unicode code points, end exclusive) match the
-text exactly, as ``rcsgraph.evidence`` checks.
+text exactly, as ``rcsgraph.graph.evidence`` checks.
 """
 
 import hashlib

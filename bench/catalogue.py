@@ -22,7 +22,7 @@ from rdflib import Literal
 
 from bench.generate import generate, parse_size
 from rcsgraph import queries
-from rcsgraph.loading import fill_store
+from rcsgraph.graph.loading import fill_store
 from rcsgraph.namespaces import ID_BASE
 from rcsgraph.store import OxigraphStore
 

@@ -3,7 +3,7 @@
     python bench/endpoint.py --sizes 100k,1M [--repeats 7] [--baseline REV]
 
 For each size: generate the graph (``bench/generate.py``) and build an rcsgraph store of it
-(``rcsgraph.building.load``, generations and a ``current`` link); serve it with
+(``rcsgraph.graph.build.load``, generations and a ``current`` link); serve it with
 ``rcsgraph serve --store DIR``, with ``oxigraph serve-read-only`` on the store's current
 generation (the same files) and with rdflib-endpoint (from its own virtual environment,
 ``var/bench/venv``, loading the same N-Triples); ``--baseline REV`` adds rcsgraph as it was at
@@ -11,7 +11,7 @@ commit REV (its package extracted with ``git archive``), for a before/after in t
 Then, with every server up and interleaving them (the order rotates each round):
 
 - cold start: seconds from starting the server to its first answer (restarted ``--starts`` times);
-- the median latency of every catalogue query (parameters bound as ``rcsgraph.binding.bind``
+- the median latency of every catalogue query (parameters bound as ``rcsgraph.store.binding.bind``
   writes them) and of the generic queries of ``bench/queries.py``, over HTTP, as SPARQL JSON;
 - point lookups with ``wrk`` at 8 and 32 connections: requests/s, p50 and p99;
 - memory: RSS and PSS of the server and all its processes, after the load.
@@ -52,18 +52,19 @@ LOOKUP = "point"
 def build_store(data: Path, folder: Path) -> Path:
     """The rcsgraph store of the generated graph in ``data`` (built once; not validated: the
     generated graph conforms, see ``bench/results/validation.md``)."""
-    from rcsgraph import building, storage
+    from rcsgraph.graph import build
+    from rcsgraph.store import generations
 
     manifest = json.loads((data / "manifest.json").read_text())
     stamp = folder / "built-from.json"
     if (
-        storage.current_generation(folder) is None
+        generations.current_generation(folder) is None
         or not stamp.exists()
         or (json.loads(stamp.read_text()) != manifest)
     ):
-        building.load(folder, [data / name for name in manifest["data"]], validate=False)
+        build.load(folder, [data / name for name in manifest["data"]], validate=False)
         stamp.write_text(json.dumps(manifest))
-    generation = storage.current_generation(folder)
+    generation = generations.current_generation(folder)
     assert generation is not None
     return generation
 
@@ -73,8 +74,8 @@ def workload(generation: Path, probe: str) -> dict[str, str]:
     from rdflib import URIRef
 
     from rcsgraph import queries
-    from rcsgraph.binding import bind
     from rcsgraph.store import OxigraphStore
+    from rcsgraph.store.binding import bind
 
     store = OxigraphStore(generation, read_only=True)
     texts = {}

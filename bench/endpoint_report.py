@@ -24,7 +24,7 @@ PROFILE = [
     "- **Fixed cost per request, about 2-3 ms**: with wrk on point lookups (no cache) the web "
     "process runs at ~75% of a core and each query worker at ~11%: waitress's HTTP parsing, "
     "Flask/werkzeug request objects and URL decoding, the safety scan of the query "
-    "(`rcsgraph.sparqlscan.scan`, 0.2-0.5 ms) and the pipe round trip to a worker (pickled "
+    "(`rcsgraph.sparql.scan.scan`, 0.2-0.5 ms) and the pipe round trip to a worker (pickled "
     "job and answer) cost more CPU than the engine's 0.3 ms answer. Oxigraph's Rust server "
     "spends ~0.2 ms in all. That is why lookups reach only ~0.1-0.2x of its throughput when "
     "evaluated each time, and why small queries show the largest ratios.",

@@ -43,7 +43,7 @@ def memory_mb() -> dict[str, float]:
 def data_files(data: Path) -> list[tuple[Path, str, str]]:
     """(file, syntax, named graph) of the ontology and the generated data, in load order."""
     from rcsgraph import layout, resources
-    from rcsgraph.loading import rdf_format
+    from rcsgraph.graph.loading import rdf_format
 
     manifest = json.loads((data / "manifest.json").read_text())
     files = [(resources.ontology_file(), "turtle", layout.ONTOLOGY_GRAPH)]
@@ -108,7 +108,7 @@ def cmd_run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_build(args: argparse.Namespace) -> dict[str, Any]:
-    from rcsgraph.building import load_file
+    from rcsgraph.graph.build import load_file
     from rcsgraph.store import OxigraphStore
 
     start = time.perf_counter()

@@ -3,7 +3,7 @@
     python bench/validation.py --sizes 10k,100k,1M [--repeats 3] [--timeout 1800]
 
 Each measurement is a fresh process (``one``) that loads the generated graph (timed apart) and
-validates it as ``rcsgraph.validation`` does: SHACL shapes plus the quote check. Engines:
+validates it as ``rcsgraph.graph.validation`` does: SHACL shapes plus the quote check. Engines:
 
 - ``rdflib``: ``validate_graph`` on the graph of record;
 - ``oxigraph``: ``validate_store`` on an in-memory store (pyshacl's pitfall worked around);
@@ -37,8 +37,8 @@ ENGINES = ("rdflib", "oxigraph", "oxigraph-plain", "bundle")
 
 def one(engine: str, data: Path) -> dict[str, Any]:
     """Load the graph of ``data`` for ``engine`` and validate it once."""
-    from rcsgraph import validation
-    from rcsgraph.loading import knowledge_graph
+    from rcsgraph.graph import validation
+    from rcsgraph.graph.loading import knowledge_graph
 
     manifest = json.loads((data / "manifest.json").read_text())
     files = [data / name for name in manifest["data"]]
@@ -66,8 +66,8 @@ def one(engine: str, data: Path) -> dict[str, Any]:
 def _validate(engine: str, loaded: Any, shapes: Any, data: Path, manifest: Any) -> Any:
     from pyshacl.graph_abstraction import OxigraphDataGraph
 
-    from rcsgraph import validation
-    from rcsgraph.loading import load_graph
+    from rcsgraph.graph import bundle_validation, validation
+    from rcsgraph.graph.loading import load_graph
 
     if engine == "rdflib":
         return validation.validate_graph(loaded, shapes, [data])
@@ -77,7 +77,7 @@ def _validate(engine: str, loaded: Any, shapes: Any, data: Path, manifest: Any) 
         return validation._validate(OxigraphDataGraph(loaded), shapes, [data], inplace=True)
     bundle_path = data / manifest["bundle"]["data"]
     bundle = load_graph([bundle_path])
-    return validation.validate_bundle(loaded, bundle, [data, bundle_path.parent], shapes)
+    return bundle_validation.validate_bundle(loaded, bundle, [data, bundle_path.parent], shapes)
 
 
 def _count_truth_tests(validation: Any) -> list[int]:
@@ -178,7 +178,7 @@ def render(raw: dict[str, Any], summary: dict[str, dict[str, Any]]) -> list[str]
         "",
         f"`python bench/validation.py --sizes {','.join(summary)}`"
         " (see `bench/README.md`). Shapes of `shapes/` plus the quote check against the"
-        " generated texts, quotes read by `rcsgraph.evidence.quotes`. Each run is"
+        " generated texts, quotes read by `rcsgraph.graph.evidence.quotes`. Each run is"
         " a fresh process; times are medians of the runs, loading not included; memory is the"
         " process's peak resident set.",
         "",

@@ -1,4 +1,9 @@
-"""rcsgraph: a linked-data knowledge graph of a news article, with evidence for every fact."""
+"""rcsgraph: a linked-data knowledge graph of a news article, with evidence for every fact.
+
+The package is layered (docs/ARCHITECTURE.md): ``store``, then ``graph`` (building a validated
+graph), ``sparql`` (the endpoint service), ``queries`` (the catalogue), ``publish`` (linked
+data), and the edges ``web`` (HTTP) and ``cli`` (the command).
+"""
 
 
 def __getattr__(name: str) -> str:

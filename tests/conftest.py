@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph
 
 from rcsgraph import resources
-from rcsgraph.loading import knowledge_graph, load_graph
+from rcsgraph.graph.loading import knowledge_graph, load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

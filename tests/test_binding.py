@@ -1,11 +1,11 @@
-"""``rcsgraph.binding.values``: IRIs found in the store handed on to the next query."""
+"""``rcsgraph.store.binding.values``: IRIs found in the store handed on to the next query."""
 
 import pytest
 from rdflib import URIRef
 
-from rcsgraph.binding import values
 from rcsgraph.errors import InputError
 from rcsgraph.store import OxigraphStore
+from rcsgraph.store.binding import values
 
 
 def test_values_binds_each_iri_in_turn() -> None:

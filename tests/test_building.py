@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from rcsgraph import layout, storage
+from rcsgraph import layout
 from rcsgraph.cli import main
+from rcsgraph.store import generations
 
 BUNDLES = Path(__file__).parent / "data" / "bundles"
 EXAMPLE = "https://w3id.org/rcsgraph/id/society/example-red-crescent-society"
@@ -19,8 +20,8 @@ EXAMPLE = "https://w3id.org/rcsgraph/id/society/example-red-crescent-society"
 
 def snapshot(store_path: Path) -> tuple[Path | None, int, list[str]]:
     """What a reader sees: the current generation, its quad count and graphs."""
-    with storage.open_store(store_path) as store:
-        return storage.current_generation(store_path), store.count(), store.graphs()
+    with generations.open_store(store_path) as store:
+        return generations.current_generation(store_path), store.count(), store.graphs()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_load_publishes_the_bundled_graphs(built: Path) -> None:
     assert graphs == sorted(
         [layout.ONTOLOGY_GRAPH, layout.GRAPH_BASE + "article", layout.GRAPH_BASE + "links"]
     )
-    assert list(storage.texts_folder(built).glob("*.txt")), "the article text is kept"
+    assert list(generations.texts_folder(built).glob("*.txt")), "the article text is kept"
 
 
 def test_add_accepts_a_valid_bundle_and_queries_see_it(store_path: Path, bundle: Path) -> None:
@@ -62,7 +63,7 @@ def test_add_accepts_a_valid_bundle_and_queries_see_it(store_path: Path, bundle:
     assert after[0] != before[0] and after[1] > before[1]
     assert layout.BUNDLE_BASE + "second-article" in after[2]
     assert layout.PROVENANCE_GRAPH in after[2]
-    with storage.open_store(store_path) as store:
+    with generations.open_store(store_path) as store:
         answer = store.query("ASK { ?s a <https://w3id.org/rcsgraph/ontology#Society> }", {})
         assert answer.boolean
         labels = store.query(
@@ -143,12 +144,12 @@ def test_a_load_killed_at_any_moment_leaves_the_previous_store(
 
 CRASH_AT = """
 import os, sys
-from rcsgraph import storage
+from rcsgraph.store import generations
 from rcsgraph.cli import main
-real = getattr(storage.os, sys.argv[1])
+real = getattr(generations.os, sys.argv[1])
 def die(*args, **kwargs):
     os._exit(137)  # like SIGKILL: no cleanup, no finally blocks
-setattr(storage.os, sys.argv[1], die)
+setattr(generations.os, sys.argv[1], die)
 main(["load", "--store", sys.argv[2], "--quiet"])
 """
 

@@ -124,7 +124,8 @@ def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
 
 
 def test_the_cli_lists_the_export_and_report_formats_it_imports_lazily() -> None:
-    from rcsgraph import cli, export
+    from rcsgraph.cli import parser as cli
+    from rcsgraph.graph import export
 
     assert tuple(export.FORMATS) == cli.EXPORT_FORMATS
     assert set(cli.REPORT_FORMATS) == {"text", "json", "turtle"}

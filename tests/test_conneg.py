@@ -2,7 +2,7 @@
 
 import pytest
 
-from rcsgraph.conneg import RDF_TYPES, RESULT_TYPES, by_format, choose, parse_accept
+from rcsgraph.sparql.conneg import RDF_TYPES, RESULT_TYPES, by_format, choose, parse_accept
 
 RESULTS = list(RESULT_TYPES.values())
 RDF = list(RDF_TYPES.values())

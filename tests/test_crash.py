@@ -31,7 +31,7 @@ import pyoxigraph as ox
 import pytest
 from endpoint_server import ROOT
 
-from rcsgraph import storage
+from rcsgraph.store import generations
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,8 @@ OUTCOMES: list[dict[str, object]] = []
 WRAPPER = r"""
 import os, signal, sys
 from pathlib import Path
-from rcsgraph import building, storage
+from rcsgraph.graph import build
+from rcsgraph.store import generations
 from rcsgraph.cli import main
 
 stage, args = sys.argv[1], sys.argv[2:]
@@ -62,7 +63,7 @@ def wrap(module, name, when):
         return result
     setattr(module, name, wrapped)
 
-real_rmtree = storage.shutil.rmtree
+real_rmtree = generations.shutil.rmtree
 
 def rmtree_or_die(target, *a, **k):
     # half of an old generation removed, then death (as if killed while removing it)
@@ -74,14 +75,14 @@ def rmtree_or_die(target, *a, **k):
     return real_rmtree(target, *a, **k)
 
 {
-    "lock-taken": lambda: wrap(storage, "_remove_leftovers", "before"),
-    "previous-copied": lambda: wrap(building, "_copy_graphs", "after"),
-    "first-file-loaded": lambda: wrap(building, "load_file", "after"),
-    "validating": lambda: wrap(building, "validate_graph", "before"),
-    "text-saved": lambda: wrap(storage, "save_text", "after"),
-    "renamed": lambda: wrap(storage.os, "rename", "after"),
-    "link-swapped": lambda: wrap(storage, "_point_current", "after"),
-    "old-half-removed": lambda: setattr(storage.shutil, "rmtree", rmtree_or_die),
+    "lock-taken": lambda: wrap(generations, "_remove_leftovers", "before"),
+    "previous-copied": lambda: wrap(build, "_copy_graphs", "after"),
+    "first-file-loaded": lambda: wrap(build, "load_file", "after"),
+    "validating": lambda: wrap(build, "validate_graph", "before"),
+    "text-saved": lambda: wrap(generations, "save_text", "after"),
+    "renamed": lambda: wrap(generations.os, "rename", "after"),
+    "link-swapped": lambda: wrap(generations, "_point_current", "after"),
+    "old-half-removed": lambda: setattr(generations.shutil, "rmtree", rmtree_or_die),
 }[stage]()
 sys.exit(main(args))
 """
@@ -101,7 +102,7 @@ LOAD_STAGES = ("first-file-loaded", "validating", "renamed", "link-swapped")
 def fingerprint(path: Path) -> str:
     """The store's content as a reader sees it: its N-Quads, blank nodes and the time of
     recording left out (``add`` stamps ``prov:generatedAtTime``), sorted, hashed."""
-    generation = storage.current_generation(path)
+    generation = generations.current_generation(path)
     assert generation is not None, f"{path}: no current generation"
     store = ox.Store.read_only(str(generation))
     dumped = store.dump(format=ox.RdfFormat.N_QUADS, from_graph=None)

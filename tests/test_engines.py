@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from rdflib import Literal, URIRef
 
-from rcsgraph.loading import fill_store
+from rcsgraph.graph.loading import fill_store
 from rcsgraph.store import OxigraphStore, RdflibStore, Results, Store
 
 PREFIXES = """

@@ -9,9 +9,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from rcsgraph import resources
-from rcsgraph.evidence import Quote, check_quotes, locate, quotes, quotes_in_store
+from rcsgraph.graph.evidence import Quote, check_quotes, locate, quotes, quotes_in_store
+from rcsgraph.graph.validation import oxigraph_store
 from rcsgraph.namespaces import RCS
-from rcsgraph.validation import oxigraph_store
 
 #: Sentences of the article judged to state no fact, with the reason.
 NOT_FACTS = {

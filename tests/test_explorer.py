@@ -16,8 +16,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from rcsgraph.web import create_app, explorer, worldmap
-from rcsgraph.web.worldmap import Mark
+from rcsgraph.publish import explorer
+from rcsgraph.publish.explorer import Mark
+from rcsgraph.web import create_app
+from rcsgraph.web.pages import worldmap
 
 COUNTRY = "https://w3id.org/rcsgraph/id/country/"
 

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from rcsgraph.export import FORMATS, build_context, export, shipped_context
+from rcsgraph.graph.export import FORMATS, build_context, export, shipped_context
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
@@ -37,7 +37,7 @@ def test_jsonld_is_compacted_with_the_embedded_local_context() -> None:
 def test_shipped_context_is_the_one_derived_from_the_ontology() -> None:
     assert shipped_context() == build_context(), (
         "rcsgraph/context.jsonld is stale: run "
-        "`python -c 'from rcsgraph.export import write_context as w; "
+        "`python -c 'from rcsgraph.graph.export import write_context as w; "
         "from rcsgraph.resources import context_file as f; w(f())'`"
     )
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from endpoint_server import Endpoint, Reply, serving
 
-from rcsgraph.sparqlscan import scan
+from rcsgraph.sparql.scan import scan
 
 pytestmark = pytest.mark.slow
 

@@ -13,15 +13,15 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 from servers import oxigraph_server
 
-from rcsgraph.describe import CLAIMS_LIMIT, LINKS_IN_LIMIT, as_document, describe, shortfall
-from rcsgraph.entity import entity_view
-from rcsgraph.iris import Iris
-from rcsgraph.loading import fill_store
+from rcsgraph.graph.loading import fill_store
 from rcsgraph.namespaces import ID_BASE, OA, RCS
-from rcsgraph.passages import find_text, passage
-from rcsgraph.push import push
+from rcsgraph.publish.describe import CLAIMS_LIMIT, LINKS_IN_LIMIT, as_document, describe, shortfall
+from rcsgraph.publish.entity import entity_view
+from rcsgraph.publish.iris import Iris
+from rcsgraph.publish.passages import find_text, passage
 from rcsgraph.store import OxigraphStore, RdflibStore
-from rcsgraph.web.entity_page import entity_html
+from rcsgraph.store.push import push
+from rcsgraph.web.pages.entity_page import entity_html
 
 SOCIETY = "society/iranian-red-crescent-society"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

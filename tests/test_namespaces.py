@@ -5,7 +5,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from rcsgraph import resources
-from rcsgraph.loading import load_graph
+from rcsgraph.graph.loading import load_graph
 from rcsgraph.namespaces import RCS
 
 NS = str(RCS._NS)

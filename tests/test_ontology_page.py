@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from rcsgraph import resources
 from rcsgraph.namespaces import RCS
-from rcsgraph.ontodoc import ontology_doc, terms_of
+from rcsgraph.publish.ontodoc import ontology_doc, terms_of
 
 NAMESPACE = str(RCS._NS)
 

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from rcsgraph import queries
-from rcsgraph.loading import fill_store
+from rcsgraph.graph.loading import fill_store
 from rcsgraph.queries import HeaderError, Param, ParameterError
 from rcsgraph.store import OxigraphStore, RdflibStore, Results, Store
 

@@ -16,14 +16,13 @@ from rdflib import BNode, Literal, URIRef
 from servers import Server, free_port, oxigraph_server, virtuoso_server
 from test_engines import PREFIXES, QUERIES, canonical
 
-from rcsgraph import storage
-from rcsgraph.binding import bind
 from rcsgraph.cli import main
 from rcsgraph.errors import InputError, QuerySyntaxError, StoreError
+from rcsgraph.graph.loading import fill_store
 from rcsgraph.layout import GRAPH_BASE
-from rcsgraph.loading import fill_store
-from rcsgraph.push import push
-from rcsgraph.store import OxigraphStore, Results
+from rcsgraph.store import OxigraphStore, Results, generations
+from rcsgraph.store.binding import bind
+from rcsgraph.store.push import push
 from rcsgraph.store.remote import RemoteStore
 from rcsgraph.store.terms import to_oxigraph
 
@@ -214,7 +213,7 @@ def test_a_wrong_password_is_refused(server: Server, local: OxigraphStore) -> No
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An on-disk store of the bundled graph."""
     path = tmp_path_factory.mktemp("store")
-    storage.write_generation(path, lambda store, _previous: fill_store(store))
+    generations.write_generation(path, lambda store, _previous: fill_store(store))
     return path
 
 

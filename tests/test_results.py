@@ -1,11 +1,11 @@
-"""``rcsgraph.results``: answers written by the engine, and the row cap they still announce."""
+"""``rcsgraph.sparql.results``: answers written by the engine, and the row cap they announce."""
 
 import json
 
 import pyoxigraph as ox
 import pytest
 
-from rcsgraph.results import capped_text, engine_written
+from rcsgraph.sparql.results import capped_text, engine_written
 
 EX = "http://example.org/"
 QUERY = "SELECT ?s ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?s <http://example.org/q> ?none } }"

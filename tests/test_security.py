@@ -18,7 +18,7 @@ import pytest
 from endpoint_server import Endpoint, serving
 
 from rcsgraph.errors import InputError
-from rcsgraph.loading import load_graph
+from rcsgraph.graph.loading import load_graph
 
 TOKEN = "security-test-token"
 

@@ -29,7 +29,7 @@ from rdflib import Graph, Namespace, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from rcsgraph import resources
-from rcsgraph.loading import load_graph
+from rcsgraph.graph.loading import load_graph
 
 FIXTURES = Path(__file__).parent / "data" / "shapes"
 FIXTURE_FILES = sorted([*FIXTURES.glob("*.ttl"), *FIXTURES.glob("*.ru")])

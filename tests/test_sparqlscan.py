@@ -4,7 +4,7 @@ not be fooled by (keywords in strings, comments, IRIs and escaped prefixed names
 import pytest
 
 from rcsgraph.errors import InputError
-from rcsgraph.sparqlscan import checked_iri, expand_star, scan, star_order, tokens, with_using
+from rcsgraph.sparql.scan import checked_iri, expand_star, scan, star_order, tokens, with_using
 
 EVIL = "http://evil.example/sparql"
 

@@ -16,20 +16,20 @@ from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from rcsgraph import resources, validation
-from rcsgraph.loading import knowledge_graph, load_graph
-from rcsgraph.namespaces import OA, RCS, RCSH, SH
-from rcsgraph.report import Report
-from rcsgraph.shacl_engine import shortcuts_apply
-from rcsgraph.validation import (
-    ANALYSED_SPARQL_SHAPES,
+from rcsgraph import resources
+from rcsgraph.graph import validation
+from rcsgraph.graph.bundle_validation import ANALYSED_SPARQL_SHAPES, validate_bundle
+from rcsgraph.graph.loading import knowledge_graph, load_graph
+from rcsgraph.graph.report import Report
+from rcsgraph.graph.shacl_engine import shortcuts_apply
+from rcsgraph.graph.validation import (
     OxigraphData,
     oxigraph_store,
     shapes_graph,
-    validate_bundle,
     validate_graph,
     validate_store,
 )
+from rcsgraph.namespaces import OA, RCS, RCSH, SH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.generate import generate
@@ -164,12 +164,12 @@ def test_broken_graph_same_report_on_both_engines(shapes: Graph, generated: Path
 def test_pyshacl_shortcuts_give_pyshacls_report(
     shapes: Graph, generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``rcsgraph.shacl_engine`` checks each sh:property in one batch and each SPARQL text once.
+    """``rcsgraph.graph.shacl_engine`` checks each sh:property in one batch, each SPARQL text once.
 
     The data: the generated graph broken as above, with every failing example of the shape
     tests added (``.ttl``) or applied (``.ru``), so that nearly every shape has results.
     """
-    assert shortcuts_apply(), "pyshacl changed: see rcsgraph.shacl_engine"
+    assert shortcuts_apply(), "pyshacl changed: see rcsgraph.graph.shacl_engine"
     graph = knowledge_graph(data_files(generated))
     for update in BREAKAGES:
         graph.update(PREFIXES + update)

@@ -15,10 +15,11 @@ from endpoint_server import Endpoint, Reply, serving
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SKOS, XSD
 
-from rcsgraph import building, layout, resources
+from rcsgraph import layout, resources
 from rcsgraph.cli import main
-from rcsgraph.dumps import dumps_from_quads
-from rcsgraph.loading import knowledge_dataset
+from rcsgraph.graph import build
+from rcsgraph.graph.loading import knowledge_dataset
+from rcsgraph.publish.dumps import dumps_from_quads
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -208,8 +209,8 @@ def test_a_served_store_publishes_its_bundles(tmp_path: Path) -> None:
     """`rcsgraph serve --store`: an added bundle's things have pages quoting its own text (from
     the store's texts folder), and the dumps are the store's, provenance graph included."""
     store = tmp_path / "store"
-    building.load(store)
-    building.add(store, [BUNDLES / "second-article.ttl"])
+    build.load(store)
+    build.add(store, [BUNDLES / "second-article.ttl"])
     text = (BUNDLES / "second-article.txt").read_text(encoding="utf-8")
     with serving(workers=1, store=store) as server:
         page = server.call("GET", "/doc/society/example-red-crescent-society").text

@@ -4,6 +4,9 @@ Headers are parsed once into typed records; a malformed header raises ``HeaderEr
 file and line. Parameters reach the engine only as bound terms after type checking; they are
 never written into the query text. (Oxigraph binds only variables of a SELECT's projection, so a
 parameterised SELECT projects its parameters first; the catalogue hides those columns.)
+
+May import: ``rcsgraph.sparql`` (to scan a query), ``rcsgraph.store`` and the cross-cutting
+modules. Never ``publish`` or ``web``.
 """
 
 import re
@@ -18,7 +21,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from rcsgraph.errors import InputError, RcsGraphError
-from rcsgraph.sparqlscan import scan, tokens
+from rcsgraph.sparql.scan import scan, tokens
 from rcsgraph.store.base import Results, Store, Term
 
 FOLDER = Path(__file__).resolve().parent

@@ -3,6 +3,10 @@
 ``oxigraph`` (default; in memory or on disk), ``rdflib`` (the reference engine for tests) and
 ``remote`` (any SPARQL 1.1 server). The rdflib and remote backends are imported when first
 used: a server that never uses them starts sooner without rdflib's SPARQL engine.
+
+May import: the cross-cutting top-level modules only (``errors``, ``layout``, ``namespaces``).
+``generations`` keeps the on-disk store's generations; ``binding`` is how values enter a
+query text; ``push`` copies a store to a Graph Store Protocol endpoint.
 """
 
 from importlib import import_module

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rcsgraph.binding import bind
 from rcsgraph.errors import QuerySyntaxError, ReadOnlyStoreError, StoreError
 from rcsgraph.store.base import Results, Store, Term
+from rcsgraph.store.binding import bind
 from rcsgraph.store.terms import to_rdflib
 
 FORMATS = {
@@ -59,7 +59,7 @@ class OxigraphStore(Store):
             self.store.remove_graph(node)
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
-        text = bind(sparql, bindings or {})  # see rcsgraph.binding: substitutions filter late
+        text = bind(sparql, bindings or {})  # see rcsgraph.store.binding: substitutions filter late
         try:
             answer = self.store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:

@@ -28,9 +28,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from rcsgraph.binding import checked_iri
 from rcsgraph.errors import InputError, QuerySyntaxError, StoreError
 from rcsgraph.store.base import Results, Term
+from rcsgraph.store.binding import checked_iri
 from rcsgraph.store.terms import to_rdflib
 
 RESULTS_JSON = "application/sparql-results+json"

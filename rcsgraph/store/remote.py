@@ -15,7 +15,7 @@ Protocol choices, each forced by a server met in the tests:
 - writes go through the Graph Store Protocol when its URL is given, else through SPARQL Update.
 
 Bound variables reach the server as a ``VALUES`` block opening the WHERE group: see
-``rcsgraph.binding.bind``.
+``rcsgraph.store.binding.bind``.
 """
 
 from collections.abc import Mapping
@@ -23,10 +23,10 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from rcsgraph.binding import bind, iri_n3, keep_backslash_u, query_form
 from rcsgraph.errors import InputError, StoreError
 from rcsgraph.layout import GRAPH_BASE
 from rcsgraph.store.base import Results, Store, Term
+from rcsgraph.store.binding import bind, iri_n3, keep_backslash_u, query_form
 from rcsgraph.store.oxigraph import FORMATS
 from rcsgraph.store.protocol import (
     RESULTS_JSON,

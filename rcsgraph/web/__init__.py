@@ -1,4 +1,10 @@
-"""The web application: ``create_app(settings)``, one blueprint per concern."""
+"""The web application: ``create_app(settings)``, one blueprint per concern.
+
+HTTP only: ``service`` builds the endpoint the settings describe, ``protocol`` reads SPARQL
+Protocol requests, ``negotiation`` picks a document type, ``cache`` keeps answers of an
+immutable store, ``errors`` turns exceptions into statuses; ``views`` holds the blueprints and
+``pages`` the HTML. May import every other part of the package.
+"""
 
 from collections.abc import Mapping
 from typing import Any
@@ -6,9 +12,10 @@ from typing import Any
 from flask import Flask
 
 from rcsgraph.config import Settings, load_settings
-from rcsgraph.web import dataset, errors, home, linked_data, ontology, queries, sparql
+from rcsgraph.web import errors
 from rcsgraph.web.cache import AnswerCache, answers_version
 from rcsgraph.web.service import build_endpoint
+from rcsgraph.web.views import dataset, home, linked_data, ontology, queries, sparql
 
 
 def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:

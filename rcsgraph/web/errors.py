@@ -8,10 +8,10 @@ import json
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from rcsgraph import conneg
-from rcsgraph.endpoint import EvaluationError, NotAcceptable, Refused, Unauthorized
 from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError, StoreError
-from rcsgraph.executor import Busy, Timeout, WorkerLost
+from rcsgraph.sparql import conneg
+from rcsgraph.sparql.endpoint import EvaluationError, NotAcceptable, Refused, Unauthorized
+from rcsgraph.sparql.executor import Busy, Timeout, WorkerLost
 from rcsgraph.web import protocol
 from rcsgraph.web.protocol import ProtocolError
 

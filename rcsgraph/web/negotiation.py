@@ -7,9 +7,9 @@ type nobody offered is a 406 that lists what is on offer.
 
 from flask import Response, abort, request
 
-from rcsgraph import conneg
-from rcsgraph.describe import LICENSE
-from rcsgraph.rdfdoc import DOCUMENT_TYPES
+from rcsgraph.publish.describe import LICENSE
+from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES
+from rcsgraph.sparql import conneg
 
 CORS = {
     "Access-Control-Allow-Origin": "*",

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, unquote_to_bytes
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
-from rcsgraph.binding import checked_iri
 from rcsgraph.errors import InputError
+from rcsgraph.store.binding import checked_iri
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"

@@ -2,18 +2,19 @@
 
 from typing import Any
 
-from rcsgraph import layout, resources, storage
+from rcsgraph import layout, resources
 from rcsgraph.config import Settings
-from rcsgraph.endpoint import Endpoint
-from rcsgraph.executor import Pool
+from rcsgraph.sparql.endpoint import Endpoint
+from rcsgraph.sparql.executor import Pool
+from rcsgraph.store import generations
 
 
 def store_spec(settings: Settings) -> dict[str, Any]:
-    """How each worker opens the store (see ``rcsgraph.worker.open_store``)."""
+    """How each worker opens the store (see ``rcsgraph.sparql.worker.open_store``)."""
     if settings.endpoint is not None:
         return {"kind": "remote", "url": settings.endpoint}
     if settings.store is not None:
-        generation = storage.current_generation(settings.store)
+        generation = generations.current_generation(settings.store)
         if generation is None:
             from rcsgraph.errors import StoreError
 
@@ -31,7 +32,7 @@ def known_graphs(settings: Settings) -> set[str]:
 
         return set(RemoteStore(settings.endpoint).graphs())
     if settings.store is not None:
-        with storage.open_store(settings.store) as store:
+        with generations.open_store(settings.store) as store:
             return set(store.graphs())
     if settings.graphs:
         return set(settings.graphs)

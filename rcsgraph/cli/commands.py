@@ -1,0 +1,190 @@
+"""One function per ``rcsgraph`` command: call the library, print, return the exit code.
+
+Each imports what it needs when it runs: ``rcsgraph serve`` answers sooner after a cold start
+without the validator (pyshacl) and the build machinery imported.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rcsgraph.errors import InputError, NotConforming
+
+if TYPE_CHECKING:
+    from rcsgraph.graph import build, report
+    from rcsgraph.store import Store
+
+
+def _renderer(name: str) -> "Callable[[report.Report], str]":
+    from rcsgraph.graph import report
+
+    renderers: dict[str, Callable[[report.Report], str]] = {
+        "text": report.to_text,
+        "json": report.to_json,
+        "turtle": report.to_turtle,
+    }
+    return renderers[name]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate files (default: the bundled data); print the report; 1 when it does not conform."""
+    from rcsgraph.graph.validation import validate
+
+    result = validate(args.files or None)
+    sys.stdout.write(_renderer(args.format)(result))
+    return 0 if result.conforms else NotConforming.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the knowledge graph in one format to a file or to standard output."""
+    from rcsgraph.graph.export import export
+
+    data = export(args.format, args.files or None)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        try:
+            args.output.write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write ({exc.strerror})") from None
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Build the graph, validate it, and print its key figures."""
+    from rcsgraph.graph import report, summary
+    from rcsgraph.graph.validation import load_and_validate
+
+    graph, result = load_and_validate(args.files or None)
+    counts = summary.figures(graph)
+    sys.stdout.write(summary.to_text(counts))
+    sys.stdout.write(report.summary_line(result) + "\n")
+    if not result.conforms:
+        sys.stdout.write("run `rcsgraph validate` for the violations\n")
+    return 0 if result.conforms else NotConforming.exit_code
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Rebuild the on-disk store from the ontology, the data and the bundles added before."""
+    from rcsgraph.graph import build
+
+    progress = None if args.quiet else build.progress_bar()
+    outcome = build.load(
+        args.store, args.files or None, progress=progress, validate=not args.skip_validation
+    )
+    _say_published(outcome, args.quiet)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Validate article bundles with what is stored and add each as its own named graph."""
+    from rcsgraph.graph import build
+
+    outcome = build.add(args.store, args.files, progress=None)
+    _say_published(outcome, quiet=False)
+    return 0
+
+
+def _say_published(outcome: "build.Outcome", quiet: bool) -> None:
+    from rcsgraph.graph import report
+
+    if quiet:
+        return
+    graphs = len(outcome.graphs)
+    print(f"published {outcome.generation.name}: {outcome.quads} quads in {graphs} graphs")
+    for name in outcome.graphs:
+        print(f"  {name}")
+    print(report.summary_line(outcome.report))
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Copy every graph of the store to a Graph Store Protocol endpoint, one PUT per graph."""
+    password = args.password
+    if password is None and args.user is not None:  # not on the command line, seen by `ps`
+        password = os.environ.get("RCSGRAPH_PUSH_PASSWORD")
+    if password is not None and args.user is None:
+        raise InputError("a password needs --user")
+    from rcsgraph.store import generations
+    from rcsgraph.store.push import push
+
+    with generations.open_store(args.store) as store:
+        pushed = push(store, args.gsp, args.user, password)
+    for graph, count in pushed.items():
+        print(f"{count}\t{graph}")
+    print(f"pushed {sum(pushed.values())} triples in {len(pushed)} graphs to {args.gsp}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the SPARQL endpoint with a production WSGI server until interrupted."""
+    if args.store is not None and args.endpoint is not None:
+        raise InputError("give --store or --endpoint, not both")
+    from rcsgraph.sparql.executor import start_fork_server
+
+    start_fork_server()  # imports the engine while this process imports the web application
+    import waitress
+
+    from rcsgraph.config import load_settings
+    from rcsgraph.web import create_app
+
+    overrides = {
+        "store": args.store,
+        "endpoint": args.endpoint,
+        "timeout": args.timeout,
+        "workers": args.workers,
+    }
+    settings = load_settings(overrides)
+    app = create_app(settings)
+    print(f"rcsgraph: serving http://{args.host}:{args.port}/sparql", file=sys.stderr, flush=True)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=settings.threads, ident=None)
+    finally:
+        app.extensions["rcsgraph"].pool.close()
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a canned query of the catalogue and print its answer."""
+    from rcsgraph import queries
+    from rcsgraph.sparql import rendering
+
+    catalogue = queries.load_catalogue()
+    if args.list:
+        width = max(len(name) for name in catalogue)
+        for name, query in catalogue.items():
+            print(f"{name:<{width}}  {query.summary}")
+        return 0
+    if args.name is None:
+        raise InputError("name a query (see `rcsgraph query --list`)")
+    if args.name not in catalogue:
+        raise InputError(f"no query named {args.name!r} (see `rcsgraph query --list`)")
+    params = dict(_key_value(p) for p in args.param)
+    query = catalogue[args.name]
+    queries.bind(query, params)  # reject bad parameters before opening any store
+    with _open_store(args.store) as store:
+        answer = queries.run(store, query, params)
+    fmt = args.format or ("table" if query.form == "SELECT" else "ttl")
+    sys.stdout.buffer.write(rendering.render(answer, fmt))
+    return 0
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise InputError(f"-p takes KEY=VALUE, not {text!r}")
+    return key.strip(), value
+
+
+def _open_store(path: Path | None) -> "Store":
+    from rcsgraph.graph.loading import fill_store
+    from rcsgraph.store import OxigraphStore
+    from rcsgraph.store.generations import open_store
+
+    if path is not None:
+        return open_store(path)
+    store = OxigraphStore()
+    fill_store(store)
+    return store

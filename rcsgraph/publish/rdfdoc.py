@@ -1,0 +1,39 @@
+"""RDF documents (descriptions, VoID, the ontology) written in the syntaxes we publish.
+
+JSON-LD is compacted with the context shipped in the package and embeds it, so a reader never
+fetches a remote context (the same writer as the dumps, ``rcsgraph.graph.export.to_jsonld``).
+"""
+
+from rdflib import Graph
+
+from rcsgraph.graph.export import to_jsonld
+from rcsgraph.sparql.conneg import RDF_TYPES
+
+#: What a document is offered as, by file suffix, in the server's order of preference: people
+#: (and clients that accept anything) get HTML; the RDF syntaxes follow.
+DOCUMENT_TYPES: dict[str, str] = {
+    "html": "text/html",
+    "ttl": RDF_TYPES["ttl"],
+    "jsonld": RDF_TYPES["jsonld"],
+    "nt": RDF_TYPES["nt"],
+    "rdf": RDF_TYPES["rdf"],
+}
+
+#: The RDF syntaxes alone, by suffix.
+RDF_DOCUMENT_TYPES = {k: v for k, v in DOCUMENT_TYPES.items() if k != "html"}
+
+NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML", "html": "HTML"}
+
+_RDFLIB = {RDF_TYPES["ttl"]: "turtle", RDF_TYPES["nt"]: "nt", RDF_TYPES["rdf"]: "pretty-xml"}
+
+
+def serialize(graph: Graph, media_type: str) -> bytes:
+    """``graph`` in one of ``RDF_DOCUMENT_TYPES``."""
+    if media_type == RDF_TYPES["jsonld"]:
+        return to_jsonld(graph)
+    return graph.serialize(format=_RDFLIB[media_type], encoding="utf-8")
+
+
+def suffix_of(media_type: str) -> str:
+    """The file suffix of a document type (``text/turtle`` -> ``ttl``)."""
+    return next(k for k, v in DOCUMENT_TYPES.items() if v == media_type)

@@ -1,0 +1,143 @@
+"""Queries run in worker processes that can be killed: real timeouts, other clients unaffected.
+
+The web process never evaluates SPARQL itself. A ``Pool`` keeps ``size`` workers, each holding its
+own store handle; a request borrows an idle worker, sends it a ``Job`` and waits at most the
+timeout. A worker past its time is killed (the engine cannot be interrupted otherwise) and a fresh
+one takes its place. Workers start from a fork server that has the engine already imported, so a
+replacement is ready in milliseconds plus the store's opening time.
+"""
+
+import contextlib
+import multiprocessing
+import queue
+import threading
+from typing import Any
+
+from rcsgraph.errors import RcsGraphError, StoreError
+from rcsgraph.sparql.job import Job
+
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload(["pyoxigraph", "rcsgraph.sparql.worker"])
+
+
+class Timeout(RcsGraphError):
+    """The query ran past its time and was stopped."""
+
+
+class Busy(RcsGraphError):
+    """Every worker stayed busy for as long as a request may wait."""
+
+
+class WorkerLost(RcsGraphError):
+    """A worker died while answering (it is replaced)."""
+
+
+class _Worker:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        """Start the worker; ``wait_ready`` says whether it opened the store."""
+        from rcsgraph.sparql import (
+            worker,  # the child's entry point, imported by the fork server too
+        )
+
+        self.connection, child = _context.Pipe()
+        self.process = _context.Process(target=worker.main, args=(child, spec), daemon=True)
+        self.process.start()
+        child.close()
+
+    def wait_ready(self) -> None:
+        try:
+            ready = self.connection.recv() if self.connection.poll(60) else ("error", "no answer")
+        except (EOFError, OSError):
+            ready = ("error", "the worker stopped while opening it")
+        if ready[0] != "ready":
+            self.stop()
+            raise StoreError(f"a query worker could not open the store: {ready[1]}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports the engine while the caller imports the
+    rest (the web application): a server answers sooner after a cold start."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+class Pool:
+    """``size`` workers over one store, specified by ``spec`` (see
+    ``rcsgraph.sparql.worker.open_store``)."""
+
+    def __init__(self, spec: dict[str, Any], size: int, wait: float = 30.0) -> None:
+        self.spec, self.wait = spec, wait
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.all: set[_Worker] = set()
+        self.lock = threading.Lock()
+        self._add(max(1, size))  # started together: they open the store at the same time
+
+    def run(self, job: Job, timeout: float) -> Any:
+        """Run ``job`` on an idle worker; raise ``Timeout``, ``Busy`` or ``WorkerLost``."""
+        try:
+            worker = self.idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise Busy("every query worker is busy; try again shortly") from None
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(timeout):
+                self._replace(worker)
+                raise Timeout(f"the query ran past the time limit of {timeout:g} s and was stopped")
+            reply = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise WorkerLost(
+                "the query worker stopped unexpectedly; it has been replaced"
+            ) from None
+        self.idle.put(worker)
+        return reply
+
+    def serve_writes(self) -> None:
+        """Run one worker over a store opened for writing, so that every request sees every
+        write: several workers would each hold a copy of an in-memory store, and an on-disk
+        store has one writer at most. (An in-memory store is writable already.)"""
+        self.spec = {**self.spec, "writable": True}
+        if len(self.all) == 1 and self.spec.get("kind") != "disk":
+            return
+        self.close()
+        while not self.idle.empty():
+            self.idle.get_nowait()
+        self._add()
+
+    def close(self) -> None:
+        with self.lock:
+            for worker in list(self.all):
+                worker.stop()
+            self.all.clear()
+
+    def _add(self, count: int = 1) -> None:
+        started = [_Worker(self.spec) for _ in range(count)]
+        try:
+            for worker in started:
+                worker.wait_ready()
+        except StoreError:
+            for worker in started:
+                worker.stop()
+            raise
+        for worker in started:
+            with self.lock:
+                self.all.add(worker)
+            self.idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Stop ``worker`` and start its successor in the background, so the answer is not
+        delayed by the new worker opening its store."""
+        worker.stop()
+        with self.lock:
+            self.all.discard(worker)
+        threading.Thread(target=self._add_quietly, daemon=True).start()
+
+    def _add_quietly(self) -> None:
+        with contextlib.suppress(StoreError):  # the store went away: requests will wait, 503
+            self._add()
