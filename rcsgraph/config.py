@@ -27,6 +27,8 @@ class Settings:
     service_allow: tuple[str, ...] = ()  # SERVICE IRIs that may be called
     queue_wait: float = 10.0  # seconds a request waits for a free worker (503 beyond)
     graphs: Mapping[str, str] = field(default_factory=dict)  # extra files by graph IRI (tests)
+    cache: Path | None = None  # where derived artefacts go when a store has none (see README)
+    page_rows: int = 200  # most rows a catalogue page's table shows (the downloads have all)
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -52,7 +54,7 @@ def _convert(name: str, raw: str) -> Any:
             return int(raw)
     except ValueError:
         raise InputError(f"RCSGRAPH_{name.upper()}={raw!r} is not a number") from None
-    if name == "store":
+    if name in ("store", "cache"):
         return Path(raw)
     if name == "service_allow":
         return tuple(item for item in raw.split() if item)

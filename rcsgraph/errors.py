@@ -44,3 +44,11 @@ class StoreError(RcsGraphError):
 
 class ReadOnlyStoreError(StoreError):
     """A write to a store opened read-only."""
+
+
+class NotReady(RcsGraphError):
+    """What the request needs is still being prepared (derived artefacts): try again soon."""
+
+    def __init__(self, message: str, retry_after: int = 10) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

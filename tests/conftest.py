@@ -1,5 +1,8 @@
-"""Shared fixtures: the bundled graph is parsed once per session."""
+"""Shared fixtures: the bundled graph is parsed once per session; derived publication
+artefacts go to a cache folder of the session's own (``XDG_CACHE_HOME``), never the user's."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from rcsgraph.graph.loading import knowledge_graph, load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="rcsgraph-test-cache-")
 
 
 def shared_or_skip(*parts: str) -> Path:

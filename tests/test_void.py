@@ -10,6 +10,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import pytest
 from endpoint_server import Endpoint, Reply, serving
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -17,9 +18,9 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SKOS, XSD
 
 from rcsgraph import layout, resources
 from rcsgraph.cli import main
-from rcsgraph.graph import build
 from rcsgraph.graph.loading import knowledge_dataset
-from rcsgraph.publish.dumps import dumps_from_quads
+from rcsgraph.publish.dumps import write_from_store
+from rcsgraph.store.terms import to_oxigraph
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -182,6 +183,9 @@ def test_dumps_index_and_dataset_page(server: Endpoint) -> None:
     assert "Links out" in page and "GeoNames" in page and "SHA-256" in page
 
 
+LAYOUT_EXTRA = "https://w3id.org/rcsgraph/graph/extra"
+
+
 def test_context_is_the_shipped_one(server: Endpoint) -> None:
     reply = server.call("GET", "/context.jsonld")
     assert reply.media_type == "application/ld+json"
@@ -189,19 +193,26 @@ def test_context_is_the_shipped_one(server: Endpoint) -> None:
     assert reply.json() == shipped
 
 
-def test_dumps_of_a_store_keep_every_graph() -> None:
-    """A served store's dumps are written from its quads: same triples, graphs kept."""
+def test_dumps_of_a_store_keep_every_graph(tmp_path: Path) -> None:
+    """A served store's dumps are written from its quads: same triples, graphs kept, each
+    triple once in the union however many graphs hold it."""
     dataset = knowledge_dataset()
-    nquads = dataset.serialize(format="nquads", encoding="utf-8")
-    dumps = {d.format: d for d in dumps_from_quads(nquads)}
-    union = Graph().parse(data=dumps["ttl"].data, format="turtle")
+    store = ox.Store()
+    store.load(dataset.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
+    s, p, o = next(t for g in dataset.graphs() for t in g)
+    store.add(ox.Quad(*(to_oxigraph(x) for x in (s, p, o)), ox.NamedNode(LAYOUT_EXTRA)))  # type: ignore[arg-type]
+    written, _ = write_from_store(store, tmp_path)
+    dumps = {d.format: (tmp_path / d.name).read_bytes() for d in written}
+    union = Graph().parse(data=dumps["ttl"], format="turtle")
     assert len(union) == len({t for g in dataset.graphs() for t in g})
-    assert Graph().parse(data=dumps["jsonld"].data, format="json-ld").isomorphic(union)
+    assert len(dumps["nt"].splitlines()) == len(union)
+    assert Graph().parse(data=dumps["nt"], format="nt").isomorphic(union)
+    assert Graph().parse(data=dumps["jsonld"], format="json-ld").isomorphic(union)
     trig = Dataset()
-    trig.parse(data=dumps["trig"].data, format="trig")
+    trig.parse(data=dumps["trig"], format="trig")
     assert {str(g.identifier) for g in trig.graphs() if len(g)} == {
         str(g.identifier) for g in dataset.graphs() if len(g)
-    }
+    } | {LAYOUT_EXTRA}
 
 
 @pytest.mark.slow
@@ -209,8 +220,8 @@ def test_a_served_store_publishes_its_bundles(tmp_path: Path) -> None:
     """`rcsgraph serve --store`: an added bundle's things have pages quoting its own text (from
     the store's texts folder), and the dumps are the store's, provenance graph included."""
     store = tmp_path / "store"
-    build.load(store)
-    build.add(store, [BUNDLES / "second-article.ttl"])
+    assert main(["load", "--store", str(store), "--quiet"]) == 0
+    assert main(["add", str(BUNDLES / "second-article.ttl"), "--store", str(store)]) == 0
     text = (BUNDLES / "second-article.txt").read_text(encoding="utf-8")
     with serving(workers=1, store=store) as server:
         page = server.call("GET", "/doc/society/example-red-crescent-society").text

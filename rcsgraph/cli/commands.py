@@ -68,12 +68,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """Rebuild the on-disk store from the ontology, the data and the bundles added before."""
+    """Rebuild the on-disk store from the ontology, the data and the bundles added before,
+    with the publication artefacts derived from it."""
     from rcsgraph.graph import build
 
     progress = None if args.quiet else build.progress_bar()
     outcome = build.load(
-        args.store, args.files or None, progress=progress, validate=not args.skip_validation
+        args.store,
+        args.files or None,
+        progress=progress,
+        validate=not args.skip_validation,
+        derive=_deriver(args.quiet),
     )
     _say_published(outcome, args.quiet)
     return 0
@@ -83,9 +88,30 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Validate article bundles with what is stored and add each as its own named graph."""
     from rcsgraph.graph import build
 
-    outcome = build.add(args.store, args.files, progress=None)
+    outcome = build.add(args.store, args.files, progress=None, derive=_deriver(quiet=False))
     _say_published(outcome, quiet=False)
     return 0
+
+
+def _deriver(quiet: bool) -> "Callable[[Store, Path], None]":
+    """What ``load`` and ``add`` derive from a new generation before publishing it (see
+    ``rcsgraph.publish.derive``), saying each step on a terminal."""
+    from rcsgraph.config import load_settings
+    from rcsgraph.publish.derive import derive
+    from rcsgraph.store import OxigraphStore
+
+    id_space = load_settings().base_iri + "id/"
+    talk = not quiet and sys.stderr.isatty()
+
+    def say(step: str) -> None:
+        if talk:
+            print(f"deriving: {step}", file=sys.stderr, flush=True)
+
+    def run(store: "Store", folder: Path) -> None:
+        assert isinstance(store, OxigraphStore)
+        derive(store.store, folder, id_space, progress=say)
+
+    return run
 
 
 def _say_published(outcome: "build.Outcome", quiet: bool) -> None:

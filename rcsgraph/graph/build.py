@@ -28,6 +28,8 @@ from rcsgraph.store.oxigraph import FORMATS, OxigraphStore
 
 #: Called as the input is read: (file name, bytes read, total bytes).
 Progress = Callable[[str, int, int], None]
+#: Writes what is derived from a new generation into a folder (``rcsgraph.publish.derive``).
+Derive = Callable[[OxigraphStore, Path], None]
 
 SPDX = "http://spdx.org/rdf/terms#"
 
@@ -55,17 +57,25 @@ def load(
     data: Sequence[Path] | None = None,
     progress: Progress | None = None,
     validate: bool = True,
+    derive: Derive | None = None,
 ) -> Outcome:
-    """Rebuild the store at ``path`` from the ontology, ``data`` and every bundle added before."""
+    """Rebuild the store at ``path`` from the ontology, ``data`` and every bundle added before;
+    ``derive(store, folder)`` writes what is derived from it (``rcsgraph.publish.derive``)."""
     files = [resources.ontology_file(), *(list(data) if data else resources.data_files())]
     for file in files:
         _check_readable(file)
     sources = {file: _graph_for(file) for file in files}
-    return _publish(path, sources, progress, validate=validate, keep_bundles=True)
+    return _publish(path, sources, progress, validate=validate, derive=derive)
 
 
-def add(path: Path, bundles: Sequence[Path], progress: Progress | None = None) -> Outcome:
-    """Add article bundles to the store at ``path``, each as its own named graph."""
+def add(
+    path: Path,
+    bundles: Sequence[Path],
+    progress: Progress | None = None,
+    derive: Derive | None = None,
+) -> Outcome:
+    """Add article bundles to the store at ``path``, each as its own named graph (``derive``:
+    as for ``load``)."""
     if generations.current_generation(path) is None:
         raise InputError(f"{path}: no store here (build one with `rcsgraph load --store {path}`)")
     for bundle in bundles:
@@ -77,7 +87,7 @@ def add(path: Path, bundles: Sequence[Path], progress: Progress | None = None) -
         clash = ", ".join(sorted(taken) or names)
         raise InputError(f"a bundle with that name is already in the store: {clash}")
     sources = dict(zip(bundles, names, strict=True))
-    return _publish(path, sources, progress, validate=True, keep_bundles=True, incremental=True)
+    return _publish(path, sources, progress, validate=True, derive=derive, incremental=True)
 
 
 def _publish(
@@ -85,13 +95,13 @@ def _publish(
     sources: dict[Path, str],
     progress: Progress | None,
     validate: bool,
-    keep_bundles: bool,
+    derive: Derive | None,
     incremental: bool = False,
 ) -> Outcome:
     outcome: dict[str, Report] = {"report": Report()}
 
     def fill(store: OxigraphStore, previous: Path | None) -> None:
-        if previous is not None and keep_bundles:
+        if previous is not None:
             _copy_graphs(previous, store, everything=incremental)
         for file, graph in sources.items():
             load_file(store, file, graph, progress)
@@ -100,7 +110,11 @@ def _publish(
         if validate:
             outcome["report"] = _validate(store, path, sources)
 
-    generation = generations.write_generation(path, fill)
+    def derived(store: OxigraphStore, folder: Path) -> None:
+        if derive is not None:
+            derive(store, folder)
+
+    generation = generations.write_generation(path, fill, derived)
     with generations.open_store(path) as published:
         quads, graphs = published.count(), published.graphs()
     return Outcome(generation, quads, graphs, outcome["report"])

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import BNode, Dataset, Graph, Node, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from rcsgraph import resources
@@ -30,23 +30,98 @@ _TYPED_RANGES = {XSD.date, XSD.gYear, XSD.integer, XSD.boolean}
 
 
 def export(fmt: str, data: Sequence[Path] | None = None) -> bytes:
-    """The knowledge graph (ontology + ``data``, default the bundled data) in ``fmt``."""
+    """The knowledge graph (ontology + ``data``, default the bundled data) in ``fmt``; the same
+    graph gives the same bytes in every process (see ``to_ntriples``)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    serializer = FORMATS[fmt][0]
     if fmt == "trig":
-        return knowledge_dataset(data).serialize(format=serializer, encoding="utf-8")
+        return to_trig(knowledge_dataset(data))
     graph = knowledge_graph(data)
     if fmt == "jsonld":
         return to_jsonld(graph)
-    return graph.serialize(format=serializer, encoding="utf-8")
+    if fmt == "nt":
+        return to_ntriples(graph)
+    return canonical(graph).serialize(format="turtle", encoding="utf-8")
+
+
+def canonical(graph: Graph) -> Graph:
+    """``graph`` with each blank node renamed after what it says (its own statements), so
+    that writers that name blank nodes name them alike in every process."""
+    blanks = {n for triple in graph for n in triple if isinstance(n, BNode)}
+    if not blanks:
+        return graph
+
+    def says(blank: Node) -> tuple[list[str], list[str]]:
+        own = [f"{p.n3()} {_masked(o)}" for p, o in graph.predicate_objects(blank)]
+        pointing = [_masked(s) for s in graph.subjects(None, blank)]
+        return sorted(own), sorted(pointing)
+
+    names = {b: BNode(f"b{number}") for number, b in enumerate(sorted(blanks, key=says))}
+    renamed = Graph(namespace_manager=graph.namespace_manager)
+    for s, p, o in graph:
+        renamed.add((names.get(s, s), p, names.get(o, o)))  # type: ignore[call-overload]
+    return renamed
+
+
+def _masked(node: Node) -> str:
+    return "_" if isinstance(node, BNode) else node.n3()
+
+
+def to_ntriples(graph: Graph) -> bytes:
+    """``graph`` as N-Triples, lines sorted: the same graph, the same bytes."""
+    text = canonical(graph).serialize(format="nt", encoding="utf-8")
+    return b"".join(sorted(line + b"\n" for line in text.splitlines() if line.strip()))
+
+
+def to_trig(dataset: Dataset) -> bytes:
+    """``dataset`` as TriG, its graphs in order of name, each written as Turtle."""
+    prefixes: dict[str, None] = {}
+    blocks = []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph) or not isinstance(graph.identifier, URIRef):
+            continue
+        lines = _bound(canonical(graph)).serialize(format="turtle").splitlines()
+        prefixes.update(dict.fromkeys(line for line in lines if line.startswith("@prefix")))
+        statements = "\n".join(line for line in lines if not line.startswith("@prefix"))
+        blocks.append(f"<{graph.identifier}> {{\n{statements.strip()}\n}}\n")
+    header = "".join(line + "\n" for line in sorted(prefixes))
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _bound(graph: Graph) -> Graph:
+    bound = Graph()
+    for prefix, namespace in PREFIXES.items():
+        bound.bind(prefix, namespace, override=True)
+    for triple in graph:
+        bound.add(triple)
+    return bound
 
 
 def to_jsonld(graph: Graph) -> bytes:
-    """``graph`` as JSON-LD compacted with (and embedding) the shipped context."""
+    """``graph`` as JSON-LD compacted with (and embedding) the shipped context; nodes in order
+    of ``@id`` and values in a fixed order, so the same graph gives the same bytes."""
     context = shipped_context()["@context"]
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    return text.encode("utf-8")
+    text = canonical(graph).serialize(format="json-ld", context=context, auto_compact=True)
+    document = json.loads(text)
+    if isinstance(document, dict) and isinstance(document.get("@graph"), list):
+        document["@graph"] = sorted((_ordered(n) for n in document["@graph"]), key=_key)
+    elif isinstance(document, dict):
+        document = _ordered(document)
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _ordered(node: Any, key: str = "") -> Any:
+    """Values of a property in a fixed order; an ``@list`` keeps its own."""
+    if isinstance(node, dict):
+        return {k: _ordered(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_ordered(v) for v in node]
+        return items if key == "@list" else sorted(items, key=_key)
+    return node
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def shipped_context() -> dict[str, Any]:

@@ -46,6 +46,7 @@ OWN = (
     + """
 CONSTRUCT { ?thing ?p ?o . ?o rdfs:label ?label }
 WHERE { ?thing ?p ?o OPTIONAL { ?o rdfs:label ?label } }
+LIMIT 10000
 """
 )
 
@@ -99,6 +100,7 @@ SELECT ?term ?label WHERE {
   VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty rdf:Property }
   ?term a ?kind ; rdfs:label ?label .
 }
+LIMIT 10000
 """
 )
 

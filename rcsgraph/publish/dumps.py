@@ -1,35 +1,53 @@
-"""The downloadable dumps: Turtle, N-Triples, JSON-LD and TriG, with their sizes and checksums.
+"""The downloadable dumps: Turtle, N-Triples, JSON-LD and TriG, written once to files with
+gzip copies and SHA-256 checksums, never held whole in memory.
 
 For the bundled graph the dumps are exactly what ``rcsgraph export`` writes (the same function,
-``rcsgraph.graph.export.export``). For a store (``rcsgraph serve --store``) they are written
-from the store's quads by the same serializers, TriG keeping every named graph (provenance
-included).
+``rcsgraph.graph.export.export``). For a store they are written by Oxigraph's serializers
+straight from the store: TriG keeps every named graph (provenance included); Turtle,
+N-Triples and JSON-LD (expanded form, so no context at all) hold the union of the graphs, each
+triple once. ``index.json`` beside them records each file's size and checksums.
 """
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache, cached_property
+import json
+import os
+import zlib
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
 
-from rdflib import Dataset, Graph
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from rcsgraph.graph.export import FORMATS, export, to_jsonld
+from rcsgraph.graph.export import FORMATS
 from rcsgraph.namespaces import PREFIXES
 
 #: The stem of every dump's file name.
 STEM = "rcsgraph"
-
 #: Human names of the export formats.
 TITLES = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "trig": "TriG"}
+INDEX = "index.json"
+CHECKSUMS = "SHA256SUMS"
+_CHUNK = 1 << 20
+_OX_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+}
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
 @dataclass(frozen=True)
 class Dump:
-    """One dump file: its name, format, media type and bytes."""
+    """One dump file: its format, and the size and SHA-256 of it and of its gzip copy."""
 
     format: str
-    data: bytes
+    size: int
+    sha256: str
+    gzip_size: int
+    gzip_sha256: str
 
     @property
     def name(self) -> str:
@@ -39,58 +57,116 @@ class Dump:
     def media_type(self) -> str:
         return FORMATS[self.format][1]
 
-    @property
-    def size(self) -> int:
-        return len(self.data)
 
-    @cached_property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+def name_of(fmt: str) -> str:
+    """The file name of the dump in ``fmt``."""
+    return STEM + FORMATS[fmt][2]
 
 
-@cache
-def bundled_dumps() -> tuple[Dump, ...]:
+def write_bundled(folder: Path) -> list[Dump]:
     """The dumps of the bundled graph, byte for byte those of ``rcsgraph export``."""
-    return tuple(Dump(fmt, export(fmt)) for fmt in FORMATS)
+    from rcsgraph.graph.export import export
+
+    return _write_all(folder, {fmt: _bytes_writer(partial(export, fmt)) for fmt in FORMATS})
 
 
-#: Every quad of a store, for ``dataset_of``.
-ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+def write_from_store(dataset: ox.Store, folder: Path) -> tuple[list[Dump], ox.Store]:
+    """The dumps of a store, written by Oxigraph and streamed to files: ``dataset`` (its named
+    graphs) in TriG, their union (each triple once) in the triple syntaxes. Also returns that
+    union, as an in-memory store whose default graph holds it."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    union = ox.Store()
 
+    def triples(path: Path) -> None:
+        answer = dataset.query(_UNION, use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QueryTriples)  # a CONSTRUCT
+        answer.serialize(str(path), ox.RdfFormat.N_TRIPLES)
+        union.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
 
-def dataset_of(quads: Iterable[tuple[Node, Node, Node, Node]]) -> Dataset:
-    """A dataset holding ``quads`` (subject, predicate, object, graph), prefixes bound."""
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=True)
-    for s, p, o, g in quads:
-        dataset.graph(g).add((s, p, o))  # type: ignore[arg-type]
-    return dataset
+    def written_from_union(fmt: str) -> Callable[[Path], None]:
+        def write(path: Path) -> None:
+            union.dump(str(path), _OX_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
+        return write
 
-def dumps_from_quads(nquads: bytes) -> tuple[Dump, ...]:
-    """The dumps of a store, given all its quads as N-Quads."""
-    dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
-    return dumps_from_dataset(dataset_of(dataset.quads((None, None, None, None))))  # type: ignore[arg-type]
+    def quads(path: Path) -> None:
+        dataset.dump(str(path), ox.RdfFormat.TRIG, prefixes=prefixes)
 
-
-def dumps_from_dataset(dataset: Dataset) -> tuple[Dump, ...]:
-    """The dumps of a dataset: its union in the triple syntaxes, its graphs in TriG."""
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace, override=True)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    written = {
-        "ttl": union.serialize(format="turtle", encoding="utf-8"),
-        "nt": union.serialize(format="nt", encoding="utf-8"),
-        "jsonld": to_jsonld(union),
-        "trig": dataset.serialize(format="trig", encoding="utf-8"),
+    writers = {
+        "nt": triples,
+        "ttl": written_from_union("ttl"),
+        "jsonld": written_from_union("jsonld"),
+        "trig": quads,
     }
-    return tuple(Dump(fmt, written[fmt]) for fmt in FORMATS)
+    dumps = _write_all(folder, writers)
+    order = list(FORMATS)
+    return sorted(dumps, key=lambda d: order.index(d.format)), union
 
 
-def checksums(dumps: tuple[Dump, ...]) -> str:
+def union_store(dataset: ox.Store) -> ox.Store:
+    """An in-memory store whose default graph holds the union of ``dataset``'s graphs."""
+    union = ox.Store()
+    answer = dataset.query(_UNION, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QueryTriples)  # a CONSTRUCT
+    union.load(answer.serialize(format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.N_TRIPLES)
+    return union
+
+
+def _bytes_writer(produce: Callable[[], bytes]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(produce())
+
+    return write
+
+
+def _write_all(folder: Path, writers: dict[str, Callable[[Path], None]]) -> list[Dump]:
+    """Write each dump, then gzip and checksum them two at a time (zlib and hashlib let go of
+    the interpreter lock); ``index.json`` and ``SHA256SUMS`` last."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt, write in writers.items():
+        write(folder / name_of(fmt))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dumps = list(pool.map(lambda fmt: _finish(folder, fmt), writers))
+    (folder / INDEX).write_text(json.dumps([asdict(d) for d in dumps], indent=1) + "\n")
+    (folder / CHECKSUMS).write_text(checksums(dumps))
+    return dumps
+
+
+def _finish(folder: Path, fmt: str) -> Dump:
+    path = folder / name_of(fmt)
+    size, digest, gz_size, gz_digest = gzip_copy(path, path.with_name(path.name + ".gz"))
+    return Dump(fmt, size, digest, gz_size, gz_digest)
+
+
+def gzip_copy(source: Path, target: Path) -> tuple[int, str, int, str]:
+    """Write ``target``, the gzip copy of ``source``, a chunk at a time; the size and SHA-256
+    of both. The copy carries no file name or time, so the same bytes give the same copy."""
+    raw, packed = hashlib.sha256(), hashlib.sha256()
+    size = packed_size = 0
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    with source.open("rb") as reader, target.open("wb") as writer:
+        for chunk in iter(lambda: reader.read(_CHUNK), b""):
+            raw.update(chunk)
+            size += len(chunk)
+            out = compressor.compress(chunk)
+            packed.update(out)
+            packed_size += len(out)
+            writer.write(out)
+        out = compressor.flush()
+        packed.update(out)
+        packed_size += len(out)
+        writer.write(out)
+        writer.flush()
+        os.fsync(writer.fileno())
+    return size, raw.hexdigest(), packed_size, packed.hexdigest()
+
+
+def read_index(folder: Path) -> tuple[Dump, ...]:
+    """The dumps ``folder`` holds, as its ``index.json`` lists them."""
+    rows = json.loads((folder / INDEX).read_text())
+    return tuple(Dump(**row) for row in rows)
+
+
+def checksums(dumps: Iterable[Dump]) -> str:
     """A ``SHA256SUMS`` file (``sha256sum -c`` reads it)."""
     return "".join(f"{d.sha256}  {d.name}\n" for d in dumps)

@@ -6,7 +6,7 @@ fetches a remote context (the same writer as the dumps, ``rcsgraph.graph.export.
 
 from rdflib import Graph
 
-from rcsgraph.graph.export import to_jsonld
+from rcsgraph.graph.export import canonical, to_jsonld, to_ntriples
 from rcsgraph.sparql.conneg import RDF_TYPES
 
 #: What a document is offered as, by file suffix, in the server's order of preference: people
@@ -28,10 +28,12 @@ _RDFLIB = {RDF_TYPES["ttl"]: "turtle", RDF_TYPES["nt"]: "nt", RDF_TYPES["rdf"]: 
 
 
 def serialize(graph: Graph, media_type: str) -> bytes:
-    """``graph`` in one of ``RDF_DOCUMENT_TYPES``."""
+    """``graph`` in one of ``RDF_DOCUMENT_TYPES``: the same graph, the same bytes."""
     if media_type == RDF_TYPES["jsonld"]:
         return to_jsonld(graph)
-    return graph.serialize(format=_RDFLIB[media_type], encoding="utf-8")
+    if media_type == RDF_TYPES["nt"]:
+        return to_ntriples(graph)
+    return canonical(graph).serialize(format=_RDFLIB[media_type], encoding="utf-8")
 
 
 def suffix_of(media_type: str) -> str:

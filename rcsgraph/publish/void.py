@@ -7,6 +7,7 @@ the places to fetch things from (endpoint, dumps) are those of the answering ser
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
@@ -56,8 +57,9 @@ class Figures:
     sources: list[URIRef] = field(default_factory=list)
 
 
-def count(source: Source, id_space: str) -> Figures:
-    """Count the figures of the data ``source`` answers for (things live under ``id_space``)."""
+def count(source: Source, id_space: str, graphs: Source | None = None) -> Figures:
+    """Count the figures of the data ``source`` answers for (things live under ``id_space``);
+    the named graphs are counted in ``graphs`` when given (``source`` may be their union)."""
     row = source.query(COUNTS).dicts()[0]
     figures = Figures(
         triples=_int(row["triples"]),
@@ -69,13 +71,40 @@ def count(source: Source, id_space: str) -> Figures:
     figures.entities = _int(entities[0]["n"]) if entities else 0
     figures.classes = _counts(source, CLASSES, "class")
     figures.predicates = _counts(source, PROPERTIES, "p")
-    figures.graphs = _counts(source, GRAPHS, "g")
+    figures.graphs = _counts(graphs or source, GRAPHS, "g")
     for space in EXTERNAL:
         for found in source.query(LINKS, {"space": Literal(space)}).dicts():
             figures.links[(space, URIRef(found["p"]))] = _int(found["n"])
     figures.examples = [URIRef(r["x"]) for r in source.query(EXAMPLES).dicts()]
     figures.sources = [URIRef(r["x"]) for r in source.query(SOURCES).dicts()]
     return figures
+
+
+def figures_to_json(figures: Figures) -> dict[str, Any]:
+    """``figures`` as JSON values (``figures_from_json`` reads them back)."""
+    return {
+        **{k: getattr(figures, k) for k in ("triples", "subjects", "properties", "objects")},
+        "entities": figures.entities,
+        "classes": {str(k): v for k, v in figures.classes.items()},
+        "predicates": {str(k): v for k, v in figures.predicates.items()},
+        "graphs": {str(k): v for k, v in figures.graphs.items()},
+        "links": [[space, str(p), n] for (space, p), n in sorted(figures.links.items())],
+        "examples": [str(x) for x in figures.examples],
+        "sources": [str(x) for x in figures.sources],
+    }
+
+
+def figures_from_json(found: dict[str, Any]) -> Figures:
+    """The ``Figures`` that ``figures_to_json`` wrote."""
+    return Figures(
+        **{k: found[k] for k in ("triples", "subjects", "properties", "objects", "entities")},
+        classes={URIRef(k): v for k, v in found["classes"].items()},
+        predicates={URIRef(k): v for k, v in found["predicates"].items()},
+        graphs={URIRef(k): v for k, v in found["graphs"].items()},
+        links={(space, URIRef(p)): n for space, p, n in found["links"]},
+        examples=[URIRef(x) for x in found["examples"]],
+        sources=[URIRef(x) for x in found["sources"]],
+    )
 
 
 def _int(term: Term) -> int:

@@ -61,6 +61,7 @@ class Endpoint:
 
     def __init__(self, settings: Settings, pool: Pool, graphs: set[str]) -> None:
         self.settings, self.pool, self.graphs = settings, pool, graphs
+        self.updates = 0  # updates run so far: what was derived from the data before is stale
         if settings.update_token:
             pool.serve_writes()
 
@@ -101,6 +102,7 @@ class Endpoint:
         reply = self.pool.run(job, self.settings.timeout)
         _raise_for(reply)
         self.graphs = set(reply[1])  # the worker answers with the graphs the store now holds
+        self.updates += 1
         return Answer("text/plain", b"update done\n")
 
     def run_canned(

@@ -5,6 +5,7 @@ A store folder ``PATH`` holds::
     PATH/current -> g-20261126T233512Z-4242   the generation readers open (relative symlink)
     PATH/g-…/                                 complete Oxigraph stores, the newest two kept
     PATH/building-…/                          a generation being written (never read)
+    PATH/derived/g-…/                         what publication derives from that generation
     PATH/texts/{sha256}.txt                   article texts that quotes point into
     PATH/.lock                                held by the one writer at a time
 
@@ -27,6 +28,7 @@ from rcsgraph.store.oxigraph import OxigraphStore
 
 CURRENT = "current"
 TEXTS = "texts"
+DERIVED = "derived"
 _KEEP = 2  # generations kept: the current one and the one before (a server may still read it)
 
 
@@ -38,9 +40,27 @@ def current_generation(path: Path) -> Path | None:
     return (path / os.readlink(link)).resolve()
 
 
+def is_plain_oxigraph(path: Path) -> bool:
+    """Whether ``path`` is an Oxigraph directory made by another program (``oxigraph load``):
+    one store, no generations."""
+    return (path / "CURRENT").is_file() and not (path / CURRENT).exists()
+
+
+def served_generation(path: Path) -> Path | None:
+    """The Oxigraph directory a server of ``path`` opens: the current generation, or ``path``
+    itself when it is a plain Oxigraph directory; None when there is no store."""
+    return path if is_plain_oxigraph(path) else current_generation(path)
+
+
+def derived_folder(path: Path, generation: Path) -> Path:
+    """Where the artefacts derived from ``generation`` of the store at ``path`` live."""
+    return path / DERIVED / generation.name
+
+
 def open_store(path: Path, read_only: bool = True) -> OxigraphStore:
-    """Open the current generation of the store at ``path`` (read-only by default)."""
-    generation = current_generation(path)
+    """Open the current generation of the store at ``path`` (read-only by default), or the
+    plain Oxigraph directory ``path`` is."""
+    generation = served_generation(path)
     if generation is None:
         raise StoreError(f"{path}: no store here (build one with `rcsgraph load --store {path}`)")
     return OxigraphStore(generation, read_only=read_only)
@@ -64,11 +84,17 @@ def save_text(path: Path, sha256: str, data: bytes) -> None:
     os.replace(partial, target)
 
 
-def write_generation(path: Path, fill: Callable[[OxigraphStore, Path | None], None]) -> Path:
-    """Build a new generation with ``fill(new_store, previous_generation)``, then publish it.
+def write_generation(
+    path: Path,
+    fill: Callable[[OxigraphStore, Path | None], None],
+    derive: Callable[[OxigraphStore, Path], None] | None = None,
+) -> Path:
+    """Build a new generation with ``fill(new_store, previous_generation)``, then publish it;
+    ``derive(new_store, folder)`` writes what is derived from it into its ``derived_folder``
+    before it is published, so the two appear together.
 
-    ``fill`` may raise to abandon the build: nothing is published and the current generation
-    stays as it was. Returns the published generation's folder.
+    ``fill`` or ``derive`` may raise to abandon the build: nothing is published and the current
+    generation stays as it was. Returns the published generation's folder.
     """
     path.mkdir(parents=True, exist_ok=True)
     with _writer_lock(path):
@@ -76,13 +102,15 @@ def write_generation(path: Path, fill: Callable[[OxigraphStore, Path | None], No
         previous = current_generation(path)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f".{time.time_ns() % 10**9:09d}Z"
         building = path / f"building-{stamp}-{os.getpid()}"
+        generation = path / f"g-{stamp}-{os.getpid()}"
         try:
             store = OxigraphStore(building)
             try:
                 fill(store, previous)
+                if derive is not None:
+                    derive(store, derived_folder(path, generation))
             finally:
                 store.close()
-            generation = path / f"g-{stamp}-{os.getpid()}"
             os.rename(building, generation)
             _fsync(path)
             _point_current(path, generation)
@@ -124,6 +152,15 @@ def _remove_leftovers(path: Path) -> None:
     for orphan in path.glob("g-*"):  # renamed into place but never published
         if current is None or orphan.name > current.name:
             shutil.rmtree(orphan, ignore_errors=True)
+    _remove_unused_derived(path)
+
+
+def _remove_unused_derived(path: Path) -> None:
+    """Derived folders whose generation is gone (or was never published), and half-written
+    ones (``.….partial``)."""
+    for folder in (path / DERIVED).glob("*") if (path / DERIVED).is_dir() else []:
+        if not (path / folder.name).is_dir() or folder.name.startswith("."):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_old_generations(path: Path) -> None:
@@ -133,6 +170,7 @@ def _remove_old_generations(path: Path) -> None:
     for old in generations:
         if old.resolve() not in {k.resolve() for k in keep if k is not None}:
             shutil.rmtree(old, ignore_errors=True)
+    _remove_unused_derived(path)
 
 
 def _fsync(target: Path) -> None:

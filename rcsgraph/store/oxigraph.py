@@ -40,6 +40,13 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store ({exc})") from None
 
+    @classmethod
+    def wrap(cls, store: ox.Store) -> "OxigraphStore":
+        """The interface over a ``pyoxigraph.Store`` opened elsewhere."""
+        wrapped = cls.__new__(cls)
+        wrapped.path, wrapped.read_only, wrapped.store = None, False, store
+        return wrapped
+
     def load(self, data: bytes, fmt: str, graph: str) -> None:
         self._writable()
         try:

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from rcsgraph.config import Settings, load_settings
+from rcsgraph.publish.locate import publication
 from rcsgraph.web import errors
 from rcsgraph.web.cache import AnswerCache, answers_version
 from rcsgraph.web.service import build_endpoint
@@ -28,11 +29,12 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
         settings = load_settings(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.body_cap
-    app.extensions["rcsgraph"] = build_endpoint(settings)
+    served = app.extensions["rcsgraph"] = build_endpoint(settings)
+    app.extensions["rcsgraph.publication"] = publication(settings, served, lambda: served.updates)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(queries.blueprint)
-    for publication in (home, linked_data, dataset, ontology):  # linked-data publication
-        app.register_blueprint(publication.blueprint)
+    for blueprint in (home, linked_data, dataset, ontology):  # linked-data publication
+        app.register_blueprint(blueprint.blueprint)
     errors.register(app)
     spec = app.extensions["rcsgraph"].pool.spec
     version = None if settings.update_token else answers_version(spec)

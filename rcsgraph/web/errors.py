@@ -8,7 +8,7 @@ import json
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError, StoreError
+from rcsgraph.errors import InputError, NotReady, QuerySyntaxError, RcsGraphError, StoreError
 from rcsgraph.sparql import conneg
 from rcsgraph.sparql.endpoint import EvaluationError, NotAcceptable, Refused, Unauthorized
 from rcsgraph.sparql.executor import Busy, Timeout, WorkerLost
@@ -23,6 +23,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (NotAcceptable, 406),
     (Unauthorized, 401),
     (Timeout, 503),
+    (NotReady, 503),
     (Busy, 503),
     (WorkerLost, 500),
     (StoreError, 500),
@@ -66,6 +67,8 @@ def register(app: Flask) -> None:
     def known(error: RcsGraphError) -> Response:
         status = status_of(error)
         headers = {"Retry-After": "5"} if isinstance(error, Busy | Timeout) else {}
+        if isinstance(error, NotReady):
+            headers["Retry-After"] = str(error.retry_after)
         if isinstance(error, Unauthorized):
             headers["WWW-Authenticate"] = 'Bearer realm="rcsgraph"'
         return error_response(status, str(error), headers)

@@ -1,9 +1,13 @@
-"""Build the endpoint the settings describe: which store, how many workers, which graphs."""
+"""Build the endpoint the settings describe (which store, how many workers, which graphs) and
+find the publication artefacts of what it serves; ``publication()`` is the current app's."""
 
 from typing import Any
 
+from flask import current_app
+
 from rcsgraph import layout, resources
 from rcsgraph.config import Settings
+from rcsgraph.publish.artefacts import Publication
 from rcsgraph.sparql.endpoint import Endpoint
 from rcsgraph.sparql.executor import Pool
 from rcsgraph.store import generations
@@ -14,7 +18,7 @@ def store_spec(settings: Settings) -> dict[str, Any]:
     if settings.endpoint is not None:
         return {"kind": "remote", "url": settings.endpoint}
     if settings.store is not None:
-        generation = generations.current_generation(settings.store)
+        generation = generations.served_generation(settings.store)
         if generation is None:
             from rcsgraph.errors import StoreError
 
@@ -46,3 +50,9 @@ def build_endpoint(settings: Settings) -> Endpoint:
     workers = 1 if settings.update_token else settings.workers  # one writer sees every write
     pool = Pool(spec, workers, wait=settings.queue_wait)
     return Endpoint(settings, pool, graphs)
+
+
+def publication() -> Publication:
+    """The publication artefacts of the current application (see ``create_app``)."""
+    found: Publication = current_app.extensions["rcsgraph.publication"]
+    return found

@@ -1,6 +1,7 @@
 """The HTML of a catalogue query's page: its form, generated from the parameters, and its
 results as a table of labelled links."""
 
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
@@ -11,13 +12,26 @@ from rcsgraph.publish.iris import Iris
 from rcsgraph.queries import CannedQuery, Param
 
 
+@dataclass(frozen=True)
+class Total:
+    """How many rows the answer has, whether the endpoint's row cap cut it, and the query
+    string that asks for the same answer in full."""
+
+    rows: int
+    capped: bool
+    args: str
+
+
 def page_html(
-    query: CannedQuery, raw: dict[str, str], listed: list[Listed], names: Iris, results: str | None
+    query: CannedQuery,
+    raw: dict[str, str],
+    suggestions: dict[str, list[Listed]],
+    results: str | None,
 ) -> str:
-    """What the query answers, a form for its parameters (IRI parameters offer ``listed``
-    things as suggestions), then ``results`` (or a hint to run it), downloads and its text."""
+    """What the query answers, a form for its parameters (IRI parameters offer their
+    ``suggestions``), then ``results`` (or a hint to run it), downloads and its text."""
     fields = "".join(
-        _field(p, raw.get(p.name, p.default or ""), _suggestions(p, listed, names))
+        _field(p, raw.get(p.name, p.default or ""), suggestions.get(p.name, []))
         for p in query.params
     )
     form = (
@@ -49,28 +63,34 @@ def page_html(
 
 
 def table_html(
-    columns: tuple[str, ...],
+    query: CannedQuery,
     bindings: list[dict[str, dict[str, str]]],
+    total: Total,
     labels: dict[str, str],
     names: Iris,
 ) -> str:
-    """The rows (SPARQL JSON bindings) as a table, IRIs as links labelled from ``labels``."""
+    """The rows shown (SPARQL JSON bindings) as a table, IRIs as links labelled from
+    ``labels``, after how many rows there are and where to get them all."""
+    columns = query.columns
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
     rows = "".join(
         "<tr>" + "".join(f"<td>{_cell(b.get(c), labels, names)}</td>" for c in columns) + "</tr>"
         for b in bindings
     )
-    count = len(bindings)
-    return f"<p>{count} rows</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-
-
-def _suggestions(param: Param, listed: list[Listed], names: Iris) -> list[Listed]:
-    """What an IRI parameter may be: the things of the kind it is named after (``society`` →
-    ``id/society/…``), or every labelled thing when no kind has that name."""
-    if param.type != "iri":
-        return []
-    kind = [t for t in listed if (names.rest(t.iri) or "").startswith(param.name + "/")]
-    return sorted(kind or listed, key=lambda t: t.label.lower())
+    count = f"{total.rows:,}" + ("+" if total.capped else "")
+    note = f"<p>{count} rows</p>"
+    if total.capped or len(bindings) < total.rows:
+        downloads = " or ".join(
+            f'<a href="{url_for("queries.run", name=f"{query.name}.{s}")}?{escape(total.args)}">'
+            f"{s.upper()}</a>"
+            for s in ("json", "csv")
+        )
+        capped = " (cut at the endpoint's row cap: page with LIMIT/OFFSET)" if total.capped else ""
+        note = (
+            f"<p>{count} rows{capped}; the first {len(bindings):,} are shown. "
+            f"All of them: {downloads}.</p>"
+        )
+    return f"{note}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _field(param: Param, value: str, suggestions: list[Listed]) -> str:

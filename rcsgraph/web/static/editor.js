@@ -83,6 +83,29 @@
     return td;
   }
 
+  // Labels of the IRIs of the results, from the server's label index (the first LABELLED).
+  const LABELLED = 200;
+  async function addLabels(json) {
+    if (!json.results) return;
+    const wanted = new Set();
+    for (const row of json.results.bindings) {
+      for (const term of Object.values(row)) {
+        if (term.type === "uri" && term.value.startsWith(idBase) && !(term.value in data.labels)) wanted.add(term.value);
+        if (wanted.size >= LABELLED) break;
+      }
+      if (wanted.size >= LABELLED) break;
+    }
+    if (!wanted.size) return;
+    const params = new URLSearchParams();
+    for (const iri of wanted) params.append("iri", iri);
+    try {
+      const reply = await fetch(data.labelsUrl + "?" + params.toString(), { headers: { Accept: "application/json" } });
+      if (reply.ok) Object.assign(data.labels, await reply.json());
+    } catch (error) {
+      // labels are a nicety: the table shows compact IRIs without them
+    }
+  }
+
   function table(json) {
     if (typeof json.boolean === "boolean") return el("p", { class: "answer" }, "Answer: " + json.boolean);
     const vars = json.head.vars;
@@ -158,6 +181,7 @@
       links(query);
       if ((reply.headers.get("Content-Type") || "").includes("json")) {
         const json = JSON.parse(body);
+        await addLabels(json);
         const count = json.results ? json.results.bindings.length : 1;
         const cap = reply.headers.get("X-Row-Cap");
         status.textContent = count + (count === 1 ? " row" : " rows") + (cap ? " (cut at " + cap + ")" : "");

@@ -6,7 +6,7 @@ from html import escape
 from flask import Blueprint, Response, request
 
 from rcsgraph.publish import explorer
-from rcsgraph.publish.describe import Listed, things
+from rcsgraph.publish.describe import Listed
 from rcsgraph.publish.iris import Iris
 from rcsgraph.web.negotiation import answer
 from rcsgraph.web.pages.explorer_page import (
@@ -18,33 +18,33 @@ from rcsgraph.web.pages.explorer_page import (
     timeline_html,
 )
 from rcsgraph.web.pages.shell import page
+from rcsgraph.web.service import publication
 from rcsgraph.web.views.linked_data import iris
-from rcsgraph.web.views.sparql import endpoint
 
 blueprint = Blueprint("home", __name__)
 
 #: Kinds listed last and folded away: the machinery of evidence, not things people look up.
 FOLDED = {"claim"}
-#: Most things listed on the home page; beyond, the page says how many more there are.
-LIMIT = 2000
+#: Most things of one kind listed on the home page; beyond, the page says how many there are.
+SHOWN = 200
 
 
 @blueprint.route("/")
 def home() -> Response:
     """What the graph is, its figures, map and timeline, then every thing by kind."""
     names = iris()
-    listed = things(endpoint(), names.id_space, limit=LIMIT)
-    kinds: dict[str, list[Listed]] = {}
-    for item in listed:
-        rest = names.rest(item.iri)
-        if rest is not None and "#" not in item.iri:
-            kinds.setdefault(rest.split("/", 1)[0], []).append(item)
+    published = publication()
+    listing, home = published.listing(), published.home()
     groups = "".join(
-        _group(kind, sorted(items, key=lambda i: i.label.lower()), kind in FOLDED, names)
-        for kind, items in sorted(kinds.items(), key=lambda k: (k[0] in FOLDED, k[0]))
+        _group(kind, listing.listed(kind)[:SHOWN], total, kind in FOLDED, names)
+        for kind, total in sorted(listing.kinds.items(), key=lambda k: (k[0] in FOLDED, k[0]))
     )
-    more = f"<p>Only the first {LIMIT} things are listed.</p>" if len(listed) >= LIMIT else ""
-    served = endpoint()
+    more = ""
+    if home.events_total > len(home.events):
+        more = (
+            f"<p>The first {len(home.events):,} of {home.events_total:,} dated events; the "
+            '<a href="/queries/timeline">timeline query</a> has them all.</p>'
+        )
     body = (
         "<h1>rcsgraph</h1><p>A knowledge graph of one news article (2022-09-18, dateline "
         "Tehran) on the Red Crescent societies of Iran and Iraq: the Iranian society's "
@@ -52,21 +52,24 @@ def home() -> Response:
         "societies' presidents in Najaf. Every fact shows the sentence of the article it "
         "comes from.</p>"
         + entry_points_html()
-        + figures_html(explorer.figures(served))
-        + map_html(explorer.countries(served), names)
-        + timeline_html(explorer.timeline(served), names)
+        + figures_html(home.figures)
+        + map_html(home.marks, names)
+        + timeline_html(home.events, names)
+        + more
         + f'<section aria-labelledby="kinds"><h2 id="kinds">Everything, by kind</h2>{groups}'
-        f"{more}</section>"
+        "</section>"
     )
     return answer(page("Home", body, head=STYLE), "text/html")
 
 
-def _group(kind: str, items: list[Listed], folded: bool, names: Iris) -> str:
+def _group(kind: str, items: list[Listed], total: int, folded: bool, names: Iris) -> str:
     links = "".join(
         f'<li><a href="{escape(names.href(item.iri) or item.iri)}">{escape(item.label)}</a></li>'
         for item in items
     )
-    title = f"{escape(kind)} ({len(items)})"
+    if total > len(items):
+        links += f"<li>… and {total - len(items):,} more: ask the SPARQL endpoint</li>"
+    title = f"{escape(kind)} ({total:,})"
     if folded:
         return f"<details><summary><strong>{title}</strong></summary><ul>{links}</ul></details>"
     return f"<h3>{title}</h3><ul>{links}</ul>"
@@ -76,7 +79,7 @@ def _group(kind: str, items: list[Listed], folded: bool, names: Iris) -> str:
 def result_map() -> Response:
     """A map of the countries named by ``country`` values (IRIs of the graph, ISO 3166-1 alpha-2
     or alpha-3 codes), as an HTML fragment: the SPARQL editor shows its results' countries so."""
-    marks = explorer.marks_for(endpoint(), request.args.getlist("country"))
+    marks = explorer.marks_for(publication().countries(), request.args.getlist("country"))
     if not marks:
         return answer('<p id="map-empty">No country of the graph is named.</p>', "text/html")
     return answer(figure_html(marks, iris()), "text/html")

@@ -7,6 +7,7 @@ canonical base (``Settings.base_iri``), and every description is about the canon
 """
 
 import difflib
+import json
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -14,7 +15,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request
 
 from rcsgraph import resources
-from rcsgraph.publish.describe import Listed, as_document, describe, things
+from rcsgraph.publish.describe import Listed, as_document, describe
 from rcsgraph.publish.entity import entity_view
 from rcsgraph.publish.iris import Iris, is_iri_path
 from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES, RDF_DOCUMENT_TYPES, serialize, suffix_of
@@ -22,6 +23,7 @@ from rcsgraph.store import generations
 from rcsgraph.web.negotiation import CORS, answer, choose_type, links, split_suffix
 from rcsgraph.web.pages.entity_page import entity_html, head
 from rcsgraph.web.pages.shell import page
+from rcsgraph.web.service import publication
 from rcsgraph.web.views.sparql import endpoint
 
 blueprint = Blueprint("linked_data", __name__)
@@ -78,7 +80,7 @@ def not_found(stem: str, media: str, names: Iris) -> Response:
     """404 that says what is known instead: things of the same kind, the closest first."""
     kind, _, slug = stem.partition("/")
     known = is_iri_path(kind) and "/" in stem
-    listed = things(endpoint(), f"{names.id_space}{kind}/", limit=500) if known else []
+    listed = publication().listing().listed(kind)[:500] if known else []
     message = f"Nothing is known about {names.thing(stem)}."
     if media != "text/html":
         close = difflib.get_close_matches(str(names.thing(stem)), [i.iri for i in listed], 3)
@@ -108,3 +110,18 @@ def _suggestions(slug: str, listed: list[Listed], names: Iris) -> str:
 def _link(item: Listed, names: Iris) -> str:
     href = names.href(item.iri) or str(item.iri)
     return f'<a href="{escape(href)}">{escape(item.label)}</a>'
+
+
+#: Most IRIs one ``/labels`` request may ask about.
+LABELS_ASKED = 500
+
+
+@blueprint.route("/labels")
+def labels() -> Response:
+    """``{IRI: label}`` for the ``iri`` parameters that name labelled things (at most
+    ``LABELS_ASKED``), from the label index: the SPARQL editor labels its results so."""
+    asked = request.args.getlist("iri")
+    if len(asked) > LABELS_ASKED:
+        return answer(f"at most {LABELS_ASKED} iri parameters\n", "text/plain", {}, 400)
+    found = publication().labels(asked)
+    return answer(json.dumps(found, sort_keys=True), "application/json", dict(CORS))

@@ -4,14 +4,16 @@ import json
 from functools import cache
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, request, url_for
 
 from rcsgraph import queries
 from rcsgraph.publish import explorer
-from rcsgraph.publish.describe import Listed, things
+from rcsgraph.publish.artefacts import Listing
+from rcsgraph.publish.describe import Listed
 from rcsgraph.publish.iris import Iris
-from rcsgraph.queries import CannedQuery
+from rcsgraph.queries import CannedQuery, Param
 from rcsgraph.queries.described import examples, openapi
 from rcsgraph.sparql import conneg
 from rcsgraph.sparql.results import Answer
@@ -19,6 +21,7 @@ from rcsgraph.web.pages import catalogue_page
 from rcsgraph.web.pages.explorer_page import STYLE as VIEW_STYLE
 from rcsgraph.web.pages.explorer_page import figure_html, timeline_html
 from rcsgraph.web.pages.shell import page
+from rcsgraph.web.service import publication
 from rcsgraph.web.views.linked_data import iris
 from rcsgraph.web.views.sparql import CORS, endpoint
 
@@ -156,7 +159,7 @@ def with_hxl(csv: bytes, columns: tuple[str, ...]) -> bytes:
     return header + b"\r\n" + tags.encode() + b"\r\n" + rest
 
 
-#: Things offered as suggestions for an IRI parameter (the graph's labelled things).
+#: Things offered as suggestions for an IRI parameter.
 SUGGESTED = 2000
 
 
@@ -164,27 +167,36 @@ def form_page(query: CannedQuery, raw: dict[str, str], answer: Answer | None) ->
     """The query's page: what it answers, a form for its parameters, the results in the
     query's declared view (a map or a timeline above the table)."""
     names = iris()
-    listed = [
-        t
-        for t in things(endpoint(), names.id_space, limit=SUGGESTED)
-        if (names.rest(t.iri) or "claim/").split("/", 1)[0] != "claim"
-    ]
+    listing = publication().listing()
+    suggestions = {p.name: _suggestions(p, listing) for p in query.params if p.type == "iri"}
     results = None
     if answer is not None:
-        results = results_html(query, answer, listed, names)
-    return catalogue_page.page_html(query, raw, listed, names, results)
+        results = results_html(query, answer, raw, names)
+    return catalogue_page.page_html(query, raw, suggestions, results)
 
 
-def results_html(query: CannedQuery, answer: Answer, listed: list[Listed], names: Iris) -> str:
-    """The answer as a table of labelled links, after a map or timeline if the query's view is
-    one (a CONSTRUCT answer as Turtle)."""
+def _suggestions(param: Param, listing: Listing) -> list[Listed]:
+    """What an IRI parameter may be: the things of the kind it is named after (``society`` →
+    ``id/society/…``), or labelled things of every kind but claims."""
+    if param.name in listing.kinds:
+        return listing.listed(param.name)[:SUGGESTED]
+    every = [t for kind in listing.kinds if kind != "claim" for t in listing.listed(kind)]
+    return sorted(every, key=lambda t: t.label.lower())[:SUGGESTED]
+
+
+def results_html(query: CannedQuery, answer: Answer, raw: dict[str, str], names: Iris) -> str:
+    """The answer as a table of labelled links (at most ``Settings.page_rows`` rows), after a
+    map or timeline if the query's view is one (a CONSTRUCT answer as Turtle)."""
     if query.form != "SELECT":
         return f"<pre>{escape(answer.body.decode('utf-8'))}</pre>"
     document: dict[str, Any] = json.loads(answer.body)
     bindings = document["results"]["bindings"]
-    labels = {str(t.iri): t.label for t in listed}
+    shown = bindings[: endpoint().settings.page_rows]
+    iris_shown = [t["value"] for row in shown for t in row.values() if t["type"] == "uri"]
+    labels = publication().labels(iris_shown)
+    total = catalogue_page.Total(len(bindings), bool(answer.truncated), urlencode(raw))
     return _view(query, bindings, names) + catalogue_page.table_html(
-        query.columns, bindings, labels, names
+        query, shown, total, labels, names
     )
 
 
@@ -192,10 +204,10 @@ def _view(query: CannedQuery, bindings: list[dict[str, dict[str, str]]], names: 
     """The declared view of the rows: a map of the countries they name, or a timeline."""
     if query.view == "map":
         values = [term["value"] for row in bindings for term in row.values()]
-        marks = explorer.marks_for(endpoint(), values)
+        marks = explorer.marks_for(publication().countries(), values)
         return figure_html(marks, names) if marks else ""
     if query.view == "timeline":
-        events = explorer.events_from(query.columns, bindings)
+        events = explorer.events_from(query.columns, bindings)[: endpoint().settings.page_rows]
         return timeline_html(events, names) if events else ""
     return ""
 

@@ -8,8 +8,6 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from rcsgraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES
-from rcsgraph.publish import explorer
-from rcsgraph.publish.describe import things
 from rcsgraph.queries import load_catalogue
 from rcsgraph.sparql import conneg
 from rcsgraph.sparql.endpoint import Endpoint, NotAcceptable
@@ -18,6 +16,7 @@ from rcsgraph.sparql.results import Answer
 from rcsgraph.web import protocol
 from rcsgraph.web.pages.explorer_page import STYLE as MAP_STYLE
 from rcsgraph.web.pages.shell import page
+from rcsgraph.web.service import publication
 
 blueprint = Blueprint("sparql", __name__)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -29,8 +28,6 @@ CORS = {
     "Access-Control-Expose-Headers": "X-Row-Cap, Warning, Retry-After",
 }
 SD_TYPES = {"html": "text/html", **{k: conneg.RDF_TYPES[k] for k in ("ttl", "jsonld", "rdf", "nt")}}
-#: Things whose labels the editor shows in its results (beyond, it shows compact IRIs).
-LABELLED = 2000
 #: The editor's own assets: CodeMirror 5 and its SPARQL mode as built into static/vendor/.
 EDITOR_HEAD = (
     '<link rel="stylesheet" href="/static/vendor/codemirror/lib/codemirror.css">'
@@ -177,17 +174,6 @@ def describe(url: str, served: Endpoint) -> Graph:
     return graph
 
 
-def _labels(served: Endpoint) -> dict[str, str]:
-    """IRI → label of the graph's things, claims left out (their labels are long sentences,
-    six times all the others together: a claim shows as a compact IRI)."""
-    claims = ID_BASE + "claim/"
-    return {
-        str(t.iri): t.label
-        for t in things(served, ID_BASE, limit=LABELLED)
-        if not t.iri.startswith(claims)
-    }
-
-
 def _page(graph: Graph, url: str, query: str = "SELECT * WHERE { ?s ?p ?o } LIMIT 10") -> str:
     """The editor: examples from the catalogue, prefixes, results as a table (static/editor.js);
     without JavaScript the form still sends the query and answers in SPARQL JSON."""
@@ -200,14 +186,14 @@ def _page(graph: Graph, url: str, query: str = "SELECT * WHERE { ?s ?p ?o } LIMI
         f'<option value="{escape(q.name)}">{escape(q.name)}: {escape(q.summary)}</option>'
         for q in catalogue.values()
     )
-    served = endpoint()
     data = {
         "examples": {q.name: q.text for q in catalogue.values()},
         "prefixes": PREFIXES,
         "idBase": ID_BASE,
         "ontology": str(ONTOLOGY_IRI),
-        "labels": _labels(served),
-        "countries": {k: c.iri for c in explorer.all_countries(served) for k in c.keys},
+        "labels": {},
+        "labelsUrl": "/labels",
+        "countries": {k: c.iri for c in publication().countries() for k in c.keys},
         "map": "/map",
     }
     # "</" cannot end the script element early once escaped in JSON.

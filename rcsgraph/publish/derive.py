@@ -1,0 +1,150 @@
+"""Derive, once per store generation, everything publication needs from the whole graph.
+
+``derive(store, folder)`` writes into ``folder``: the dumps (``dumps/``, with gzip copies and
+checksums), the VoID/DCAT figures, the home page's figures, map and timeline, the listing of
+things by kind, the suggestions of the catalogue's forms (``publication.json``), and the label
+index (``labels.tsv``, see ``rcsgraph.publish.labels``). It writes a sibling folder first and
+renames it into place, so a reader sees all of it or none of it.
+
+A server reads these files (``rcsgraph.publish.artefacts``) and never computes a whole-graph
+artefact while answering a request.
+"""
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from rcsgraph.publish import dumps, explorer, labels, void
+from rcsgraph.publish.describe import vocabulary
+from rcsgraph.store.oxigraph import OxigraphStore
+
+#: Bumped when what ``derive`` writes changes: a reader ignores a folder of another version.
+VERSION = 1
+MANIFEST = "publication.json"
+#: Most things listed on the home page and offered as suggestions of one kind.
+LISTED = 2000
+#: Most events on the home page's timeline (the catalogue's ``timeline`` query has them all).
+EVENTS = 300
+
+Progress = Callable[[str], None]
+
+
+def derive(
+    store: ox.Store,
+    folder: Path,
+    id_space: str,
+    bundled: bool = False,
+    progress: Progress | None = None,
+) -> None:
+    """Write the publication artefacts of ``store`` (its named graphs) into ``folder``.
+
+    ``bundled``: the dumps are those of ``rcsgraph export`` (the bundled graph), else
+    Oxigraph's of the store. ``progress`` is told each step as it starts.
+    """
+    say = progress or (lambda step: None)
+    staging = folder.with_name(f".{folder.name}.{os.getpid()}.{time.time_ns()}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        say("dumps")
+        if bundled:
+            dumps.write_bundled(staging / "dumps")
+            union = dumps.union_store(store)
+        else:
+            _, union = dumps.write_from_store(store, staging / "dumps")
+        _write_manifest(staging, store, union, id_space, say)
+        say("labels")
+        labels.write(labels.rows(OxigraphStore.wrap(union), id_space), staging)
+        _sync(staging)
+        _publish(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_manifest(
+    staging: Path, store: ox.Store, union: ox.Store, id_space: str, say: Progress
+) -> None:
+    source = OxigraphStore.wrap(union)
+    say("statistics")
+    figures = void.count(source, id_space, graphs=OxigraphStore.wrap(store))
+    say("home page")
+    events = explorer.timeline(source)
+    things = explorer.listing(source, id_space, LISTED)
+    manifest = {
+        "version": VERSION,
+        "id_space": id_space,
+        "figures": void.figures_to_json(figures),
+        "vocabulary": {str(k): v for k, v in sorted(vocabulary(source).items())},
+        "home": {
+            "figures": explorer.figures(source),
+            "marks": [asdict(m) for m in explorer.countries(source)],
+            "events": [asdict(e) for e in events[:EVENTS]],
+            "events_total": len(events),
+        },
+        "countries": [asdict(c) for c in explorer.all_countries(source)],
+        "listing": things,
+    }
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def _sync(folder: Path) -> None:
+    for path in [*folder.rglob("*"), folder]:
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _publish(staging: Path, folder: Path) -> None:
+    """Move ``staging`` into place; a folder already there (another writer's, the same
+    generation) is replaced only when it is not complete."""
+    try:
+        os.rename(staging, folder)
+    except OSError:
+        if is_complete(folder):
+            return  # another process derived the same artefacts first: keep theirs
+        shutil.rmtree(folder, ignore_errors=True)
+        os.rename(staging, folder)
+
+
+def is_complete(folder: Path) -> bool:
+    """Whether ``folder`` holds artefacts this version of rcsgraph reads."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(manifest.get("version") == VERSION and (folder / labels.INDEX).exists())
+
+
+def read_manifest(folder: Path) -> dict[str, object]:
+    """The small artefacts of ``folder`` (``publication.json``)."""
+    found: dict[str, object] = json.loads((folder / MANIFEST).read_text())
+    return found
+
+
+def thing_kind(iri: URIRef | str, id_space: str) -> str:
+    """``society`` for ``{id_space}society/…``."""
+    return str(iri)[len(id_space) :].split("/", 1)[0]
+
+
+def main(argv: list[str]) -> int:
+    """``python -m rcsgraph.publish.derive GENERATION FOLDER ID_SPACE``: derive the artefacts
+    of an Oxigraph directory, opened read-only (what a server starts for a store without
+    them, in a child process: the memory it takes is given back when it ends)."""
+    generation, folder, id_space = argv
+    derive(ox.Store.read_only(generation), Path(folder), id_space)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
