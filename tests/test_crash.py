@@ -4,8 +4,9 @@ Two kinds of faults, each a real SIGKILL (no ``finally`` block, no flush, no cle
 
 - at named stages: a small wrapper runs the command with one library function wrapped so that
   the process sends SIGKILL to itself just before or after it (the lock taken, the previous
-  generation copied, the first file loaded, validation, the text saved, the new generation
-  renamed into place, the ``current`` link swapped, an old generation half removed);
+  generation copied, the first file loaded, validation, the text saved, the dumps written, the
+  derived artefacts published, the new generation renamed into place, the ``current`` link
+  swapped, an old generation half removed);
 - at sampled moments: the command runs as a subprocess and is killed from outside at fractions
   of the time a whole run took on this machine (so that the moments spread over the run however
   fast the machine is; nothing asserts a time).
@@ -44,6 +45,7 @@ WRAPPER = r"""
 import os, signal, sys
 from pathlib import Path
 from rcsgraph.graph import build
+from rcsgraph.publish import derive, dumps
 from rcsgraph.store import generations
 from rcsgraph.cli import main
 
@@ -80,6 +82,8 @@ def rmtree_or_die(target, *a, **k):
     "first-file-loaded": lambda: wrap(build, "load_file", "after"),
     "validating": lambda: wrap(build, "validate_graph", "before"),
     "text-saved": lambda: wrap(generations, "save_text", "after"),
+    "dumps-written": lambda: wrap(dumps, "_write_all", "after"),
+    "derived-published": lambda: wrap(derive, "_publish", "after"),
     "renamed": lambda: wrap(generations.os, "rename", "after"),
     "link-swapped": lambda: wrap(generations, "_point_current", "after"),
     "old-half-removed": lambda: setattr(generations.shutil, "rmtree", rmtree_or_die),
@@ -93,10 +97,12 @@ STAGES_BEFORE_PUBLISHING = [
     "first-file-loaded",
     "validating",
     "text-saved",
+    "dumps-written",
+    "derived-published",
     "renamed",
 ]
 STAGES_AFTER_PUBLISHING = ["link-swapped", "old-half-removed"]
-LOAD_STAGES = ("first-file-loaded", "validating", "renamed", "link-swapped")
+LOAD_STAGES = ("first-file-loaded", "validating", "dumps-written", "renamed", "link-swapped")
 
 
 def fingerprint(path: Path) -> str:
@@ -168,6 +174,14 @@ def store(prepared: dict[str, object], tmp_path: Path) -> Path:
     return copy
 
 
+def derived_complete(store: Path) -> bool:
+    """Whether the current generation's publication artefacts are all there."""
+    from rcsgraph.publish.derive import is_complete
+
+    generation = generations.current_generation(store)
+    return generation is not None and is_complete(generations.derived_folder(store, generation))
+
+
 def check_after_fault(
     store: Path, prepared: dict[str, object], kind: str, moment: str, published: bool | None
 ) -> None:
@@ -181,11 +195,16 @@ def check_after_fault(
     OUTCOMES.append({"command": kind, "moment": moment, "store": outcome})
     allowed = {None: {previous, new}, False: {previous}, True: {new}}[published]
     assert found in allowed, f"{kind} killed at {moment}: the store holds {found}"
+    assert derived_complete(store), f"{kind} killed at {moment}: the artefacts are not whole"
     # the next writer (a load without validation, the quickest) cleans up and publishes
     again = rcsgraph("load", "--store", str(store), "--quiet", "--skip-validation")
     assert again.returncode == 0, again.stderr
     assert not list(store.glob("building-*")) and not list(store.glob(".current.*"))
     assert len(list(store.glob("g-*"))) <= 2
+    assert derived_complete(store)
+    assert sorted(p.name for p in (store / "derived").iterdir()) == sorted(
+        p.name for p in store.glob("g-*")
+    ), "derived folders of gone or unpublished generations, or half-written ones, are left"
     assert fingerprint(store) in {previous, new}
 
 

@@ -6,7 +6,7 @@ fetches a remote context (the same writer as the dumps, ``rcsgraph.graph.export.
 
 from rdflib import Graph
 
-from rcsgraph.graph.export import canonical, to_jsonld, to_ntriples
+from rcsgraph.graph.export import canonical, to_jsonld, to_ntriples, to_turtle
 from rcsgraph.sparql.conneg import RDF_TYPES
 
 #: What a document is offered as, by file suffix, in the server's order of preference: people
@@ -33,6 +33,8 @@ def serialize(graph: Graph, media_type: str) -> bytes:
         return to_jsonld(graph)
     if media_type == RDF_TYPES["nt"]:
         return to_ntriples(graph)
+    if media_type == RDF_TYPES["ttl"]:
+        return to_turtle(graph)
     return canonical(graph).serialize(format=_RDFLIB[media_type], encoding="utf-8")
 
 
