@@ -9,13 +9,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rcsgraph.errors import InputError, NotConforming
 
 if TYPE_CHECKING:
     from rcsgraph.graph import build, report
-    from rcsgraph.store import Store
+    from rcsgraph.store import OxigraphStore, Store
 
 
 def _renderer(name: str) -> "Callable[[report.Report], str]":
@@ -93,12 +93,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deriver(quiet: bool) -> "Callable[[Store, Path], None]":
-    """What ``load`` and ``add`` derive from a new generation before publishing it (see
+def _deriver(quiet: bool) -> "build.Derive":
+    """What ``load`` and ``add`` derive from a new generation before publishing it: the
+    previous generation's artefacts brought up to date after an ``add``, else all afresh (see
     ``rcsgraph.publish.derive``), saying each step on a terminal."""
     from rcsgraph.config import load_settings
-    from rcsgraph.publish.derive import derive
-    from rcsgraph.store import OxigraphStore
+    from rcsgraph.publish import derive, increment
+    from rcsgraph.store import OxigraphStore as Opened
 
     id_space = load_settings().base_iri + "id/"
     talk = not quiet and sys.stderr.isatty()
@@ -107,9 +108,15 @@ def _deriver(quiet: bool) -> "Callable[[Store, Path], None]":
         if talk:
             print(f"deriving: {step}", file=sys.stderr, flush=True)
 
-    def run(store: "Store", folder: Path) -> None:
-        assert isinstance(store, OxigraphStore)
-        derive(store.store, folder, id_space, progress=say)
+    def run(store: "OxigraphStore", folder: Path, previous: Path | None, changed: Any) -> None:
+        before = folder.parent / previous.name if previous is not None else None
+        usable = changed is not None and before is not None and derive.is_complete(before)
+        if usable and derive.read_manifest(before).get("id_space") == id_space:  # type: ignore[arg-type]
+            say("updating the previous generation's")
+            with Opened(previous, read_only=True) as old:
+                increment.increment(store.store, old.store, before, changed, folder, id_space)  # type: ignore[arg-type]
+            return
+        derive.derive(store.store, folder, id_space, progress=say)
 
     return run
 

@@ -28,8 +28,10 @@ from rcsgraph.store.oxigraph import FORMATS, OxigraphStore
 
 #: Called as the input is read: (file name, bytes read, total bytes).
 Progress = Callable[[str, int, int], None]
-#: Writes what is derived from a new generation into a folder (``rcsgraph.publish.derive``).
-Derive = Callable[[OxigraphStore, Path], None]
+#: Writes what is derived from a new generation into a folder (``rcsgraph.publish.derive``):
+#: ``derive(store, folder, previous_generation, changed_graphs)``, ``changed_graphs`` None when
+#: the whole store was rebuilt (``load``), else the named graphs ``add`` wrote.
+Derive = Callable[[OxigraphStore, Path, Path | None, list[str] | None], None]
 
 SPDX = "http://spdx.org/rdf/terms#"
 
@@ -110,9 +112,11 @@ def _publish(
         if validate:
             outcome["report"] = _validate(store, path, sources)
 
-    def derived(store: OxigraphStore, folder: Path) -> None:
+    changed = [*sources.values(), layout.PROVENANCE_GRAPH] if incremental else None
+
+    def derived(store: OxigraphStore, folder: Path, previous: Path | None) -> None:
         if derive is not None:
-            derive(store, folder)
+            derive(store, folder, previous, changed)
 
     generation = generations.write_generation(path, fill, derived)
     with generations.open_store(path) as published:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -49,9 +50,7 @@ def derive(
     Oxigraph's of the store. ``progress`` is told each step as it starts.
     """
     say = progress or (lambda step: None)
-    staging = folder.with_name(f".{folder.name}.{os.getpid()}.{time.time_ns()}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging = staging_for(folder)
     try:
         say("dumps")
         if bundled:
@@ -62,10 +61,34 @@ def derive(
         _write_manifest(staging, store, union, id_space, say)
         say("labels")
         labels.write(labels.rows(OxigraphStore.wrap(union), id_space), staging)
-        _sync(staging)
-        _publish(staging, folder)
+        finish(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def staging_for(folder: Path) -> Path:
+    """An empty folder beside ``folder`` to write its artefacts into first."""
+    staging = folder.with_name(f".{folder.name}.{os.getpid()}.{time.time_ns()}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def finish(staging: Path, folder: Path) -> None:
+    """Flush ``staging`` to disk and move it into place as ``folder``."""
+    _sync(staging)
+    _publish(staging, folder)
+
+
+def home_of(source: OxigraphStore) -> dict[str, Any]:
+    """The home page's figures, map marks and first timeline events (with their number)."""
+    events = explorer.timeline(source)
+    return {
+        "figures": explorer.figures(source),
+        "marks": [asdict(m) for m in explorer.countries(source)],
+        "events": [asdict(e) for e in events[:EVENTS]],
+        "events_total": len(events),
+    }
 
 
 def _write_manifest(
@@ -75,21 +98,14 @@ def _write_manifest(
     say("statistics")
     figures = void.count(source, id_space, graphs=OxigraphStore.wrap(store))
     say("home page")
-    events = explorer.timeline(source)
-    things = explorer.listing(source, id_space, LISTED)
     manifest = {
         "version": VERSION,
         "id_space": id_space,
         "figures": void.figures_to_json(figures),
         "vocabulary": {str(k): v for k, v in sorted(vocabulary(source).items())},
-        "home": {
-            "figures": explorer.figures(source),
-            "marks": [asdict(m) for m in explorer.countries(source)],
-            "events": [asdict(e) for e in events[:EVENTS]],
-            "events_total": len(events),
-        },
+        "home": home_of(source),
         "countries": [asdict(c) for c in explorer.all_countries(source)],
-        "listing": things,
+        "listing": explorer.listing(source, id_space, LISTED),
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
@@ -124,9 +140,9 @@ def is_complete(folder: Path) -> bool:
     return bool(manifest.get("version") == VERSION and (folder / labels.INDEX).exists())
 
 
-def read_manifest(folder: Path) -> dict[str, object]:
+def read_manifest(folder: Path) -> dict[str, Any]:
     """The small artefacts of ``folder`` (``publication.json``)."""
-    found: dict[str, object] = json.loads((folder / MANIFEST).read_text())
+    found: dict[str, Any] = json.loads((folder / MANIFEST).read_text())
     return found
 
 

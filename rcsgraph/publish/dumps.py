@@ -98,9 +98,7 @@ def write_from_store(dataset: ox.Store, folder: Path) -> tuple[list[Dump], ox.St
         "jsonld": written_from_union("jsonld"),
         "trig": quads,
     }
-    dumps = _write_all(folder, writers)
-    order = list(FORMATS)
-    return sorted(dumps, key=lambda d: order.index(d.format)), union
+    return _write_all(folder, writers), union
 
 
 def union_store(dataset: ox.Store) -> ox.Store:
@@ -120,16 +118,23 @@ def _bytes_writer(produce: Callable[[], bytes]) -> Callable[[Path], None]:
 
 
 def _write_all(folder: Path, writers: dict[str, Callable[[Path], None]]) -> list[Dump]:
-    """Write each dump, then gzip and checksum them two at a time (zlib and hashlib let go of
-    the interpreter lock); ``index.json`` and ``SHA256SUMS`` last."""
+    """Write each dump, then finish them (``finish_all``)."""
     folder.mkdir(parents=True, exist_ok=True)
     for fmt, write in writers.items():
         write(folder / name_of(fmt))
+    return finish_all(folder, list(writers))
+
+
+def finish_all(folder: Path, formats: list[str]) -> list[Dump]:
+    """Gzip and checksum the dumps of ``formats`` in ``folder`` two at a time (zlib and hashlib
+    let go of the interpreter lock), then write ``index.json`` and ``SHA256SUMS``."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        dumps = list(pool.map(lambda fmt: _finish(folder, fmt), writers))
-    (folder / INDEX).write_text(json.dumps([asdict(d) for d in dumps], indent=1) + "\n")
-    (folder / CHECKSUMS).write_text(checksums(dumps))
-    return dumps
+        found = list(pool.map(lambda fmt: _finish(folder, fmt), formats))
+    order = list(FORMATS)
+    found.sort(key=lambda d: order.index(d.format))
+    (folder / INDEX).write_text(json.dumps([asdict(d) for d in found], indent=1) + "\n")
+    (folder / CHECKSUMS).write_text(checksums(found))
+    return found
 
 
 def _finish(folder: Path, fmt: str) -> Dump:

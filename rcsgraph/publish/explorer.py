@@ -9,6 +9,7 @@ from rdflib import Literal, URIRef
 from rcsgraph.graph.summary import FIGURES
 from rcsgraph.publish.describe import Source
 from rcsgraph.queries import load_catalogue
+from rcsgraph.store.binding import values
 
 PREFIXES = """PREFIX rcs: <https://w3id.org/rcsgraph/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -196,9 +197,28 @@ def listing(served: Source, id_space: str, limit: int, most: int | None = None) 
     """The things under ``id_space`` by kind (``society`` for ``id/society/…``): how many of
     each, and the first ``limit`` of each by label, as ``[IRI, label]`` pairs; of at most
     ``most`` typed things when given (a bounded listing, for a live endpoint)."""
-    found: dict[str, dict[str, str]] = {}
     query = TYPED + (f" LIMIT {int(most)}" if most is not None else "")
-    for row in served.query(query, {"space": Literal(id_space)}).dicts():
+    found = _by_kind(served.query(query, {"space": Literal(id_space)}).dicts(), id_space)
+    return {
+        "kinds": {kind: len(things) for kind, things in sorted(found.items())},
+        "things": {kind: first_by_label(things, limit) for kind, things in sorted(found.items())},
+    }
+
+
+def listing_of(served: Source, iris: list[str], id_space: str) -> dict[str, dict[str, str]]:
+    """The kind and label of each of ``iris`` that is a typed thing under ``id_space``."""
+    bound = TYPED.replace("WHERE {\n", "WHERE {\n  " + values("thing", map(URIRef, iris)) + "\n", 1)
+    return _by_kind(served.query(bound, {"space": Literal(id_space)}).dicts(), id_space)
+
+
+def first_by_label(things: dict[str, str], limit: int) -> list[tuple[str, str]]:
+    """The first ``limit`` (IRI, label) pairs in order of label."""
+    return sorted(things.items(), key=lambda t: (t[1].lower(), t[0]))[:limit]
+
+
+def _by_kind(rows: list[dict[str, Any]], id_space: str) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
         iri = str(row["thing"])
         kind, _, slug = iri[len(id_space) :].partition("/")
         if not slug or "#" in iri:
@@ -207,10 +227,4 @@ def listing(served: Source, id_space: str, limit: int, most: int | None = None) 
         things = found.setdefault(kind, {})
         if label or iri not in things:
             things[iri] = min(label, things.get(iri) or label) or iri.rsplit("/", 1)[-1]
-    return {
-        "kinds": {kind: len(things) for kind, things in sorted(found.items())},
-        "things": {
-            kind: sorted(things.items(), key=lambda t: (t[1].lower(), t[0]))[:limit]
-            for kind, things in sorted(found.items())
-        },
-    }
+    return found

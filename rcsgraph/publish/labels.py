@@ -11,9 +11,10 @@ import struct
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from rcsgraph.publish.describe import Source
+from rcsgraph.store.binding import values
 
 TABLE = "labels.tsv"
 INDEX = "labels.idx"
@@ -28,12 +29,17 @@ SELECT ?thing ?label WHERE {
 }"""
 
 
-def rows(source: Source, id_space: str) -> list[tuple[str, str]]:
-    """(IRI, label) of every labelled thing under ``id_space`` but claims, sorted by IRI; an
-    English label wins over others, ``skos:prefLabel`` over ``rdfs:label`` (the first found)."""
+def rows(source: Source, id_space: str, of: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(IRI, label) of every labelled thing under ``id_space`` (or of those of ``of``) but
+    claims, sorted by IRI; an English label wins over others, then the smallest text."""
     claims = id_space + "claim/"
     best: dict[str, tuple[int, str]] = {}
-    for row in source.query(LABELS, {"space": Literal(id_space)}).dicts():
+    query = LABELS
+    if of is not None:
+        query = LABELS.replace(
+            "WHERE {\n", "WHERE {\n  " + values("thing", map(URIRef, of)) + "\n", 1
+        )
+    for row in source.query(query, {"space": Literal(id_space)}).dicts():
         thing, label = str(row["thing"]), row["label"]
         if thing.startswith(claims) or not isinstance(label, Literal):
             continue
@@ -42,6 +48,16 @@ def rows(source: Source, id_space: str) -> list[tuple[str, str]]:
         if thing not in best or (rank, text) < best[thing]:
             best[thing] = (rank, text)
     return sorted((thing, text) for thing, (_, text) in best.items())
+
+
+def merged(
+    before: Iterable[tuple[str, str]], fresh: dict[str, str], asked: Iterable[str]
+) -> list[tuple[str, str]]:
+    """The pairs of ``before`` with those of the ``asked`` IRIs replaced by ``fresh`` ones (an
+    asked IRI without a fresh label has none any more), sorted by IRI."""
+    replaced = set(asked)
+    kept = [(iri, label) for iri, label in before if iri not in replaced]
+    return sorted([*kept, *fresh.items()])
 
 
 def write(labelled: Iterable[tuple[str, str]], folder: Path) -> None:

@@ -87,11 +87,11 @@ def save_text(path: Path, sha256: str, data: bytes) -> None:
 def write_generation(
     path: Path,
     fill: Callable[[OxigraphStore, Path | None], None],
-    derive: Callable[[OxigraphStore, Path], None] | None = None,
+    derive: Callable[[OxigraphStore, Path, Path | None], None] | None = None,
 ) -> Path:
     """Build a new generation with ``fill(new_store, previous_generation)``, then publish it;
-    ``derive(new_store, folder)`` writes what is derived from it into its ``derived_folder``
-    before it is published, so the two appear together.
+    ``derive(new_store, folder, previous_generation)`` writes what is derived from it into its
+    ``derived_folder`` before it is published, so the two appear together.
 
     ``fill`` or ``derive`` may raise to abandon the build: nothing is published and the current
     generation stays as it was. Returns the published generation's folder.
@@ -108,7 +108,7 @@ def write_generation(
             try:
                 fill(store, previous)
                 if derive is not None:
-                    derive(store, derived_folder(path, generation))
+                    derive(store, derived_folder(path, generation), previous)
             finally:
                 store.close()
             os.rename(building, generation)
