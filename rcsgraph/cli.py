@@ -95,6 +95,23 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    """Write a bundle: the facts file plus a claim with its evidence per evidence-sheet row."""
+    from rcsgraph.annotate import annotate
+
+    bundle = annotate(args.facts, args.evidence)
+    for warning in bundle.warnings:
+        print(f"rcsgraph: warning: {warning}", file=sys.stderr)
+    if args.output is None:
+        sys.stdout.buffer.write(bundle.data)
+        return 0
+    try:
+        args.output.write_bytes(bundle.data)
+    except OSError as exc:
+        raise InputError(f"{args.output}: cannot write ({exc.strerror})") from None
+    return 0
+
+
 def _say_published(outcome: "building.Outcome", quiet: bool) -> None:
     from rcsgraph import report
 
@@ -241,6 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, required=True, metavar="PATH", help="store folder")
     p.set_defaults(run=cmd_add)
 
+    p = commands.add_parser("annotate", help="write a bundle's claims from an evidence sheet")
+    p.add_argument("facts", type=Path, metavar="FACTS.ttl", help="the bundle's plain triples")
+    p.add_argument("--evidence", type=Path, required=True, metavar="EVIDENCE.tsv")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    p.set_defaults(run=cmd_annotate)
+
     p = commands.add_parser("query", help="run a canned query of the catalogue")
     p.add_argument("name", nargs="?", metavar="NAME", help="the query (see --list)")
     p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
@@ -293,7 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rcsgraph: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except RcsGraphError as exc:
-        print(f"rcsgraph: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # some errors list several problems
+            print(f"rcsgraph: error: {line}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # e.g. `rcsgraph export | head`
         return 0
