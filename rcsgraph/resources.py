@@ -24,9 +24,14 @@ def ontology_file() -> Path:
     return root() / "ontology" / "rcs.ttl"
 
 
+#: The suffix of a facts file: the source ``rcsgraph annotate`` writes a data file from, not data.
+FACTS_SUFFIX = ".facts.ttl"
+
+
 def data_files() -> list[Path]:
-    """The bundled data: every Turtle file of ``data/``, in name order."""
-    return sorted((root() / "data").glob("*.ttl"))
+    """The bundled data: every Turtle file of ``data/`` but the facts files, in name order."""
+    files = (root() / "data").glob("*.ttl")
+    return sorted(p for p in files if not p.name.endswith(FACTS_SUFFIX))
 
 
 def shapes_files() -> list[Path]:

@@ -1,6 +1,10 @@
 """The README cannot drift: its commands, options and exit codes exist, its example runs."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -71,3 +75,25 @@ def test_every_canned_query_is_in_the_catalogue_table() -> None:
         assert row, f"README's catalogue table lacks {name}"
         for column in query.columns:
             assert column in row, f"README does not list {name}'s column {column}"
+
+
+def test_the_add_an_article_walkthrough_runs(tmp_path: Path) -> None:
+    """The shell lines of README's "Add an article" run, in order, in an empty folder."""
+    section = README.split("\n## Add an article\n", 1)[1].split("\n## ", 1)[0]
+    script = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert script
+    (tmp_path / "tests").symlink_to(ROOT / "tests")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script.group(1)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "established in 1950" in done.stdout
+    assert (tmp_path / "second-article.ttl").read_bytes() == (
+        ROOT / "tests" / "data" / "bundles" / "second-article.ttl"
+    ).read_bytes()

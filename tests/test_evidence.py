@@ -14,9 +14,9 @@ from rcsgraph.graph.validation import oxigraph_store
 from rcsgraph.namespaces import RCS
 
 #: Sentences of the article judged to state no fact, with the reason.
-NOT_FACTS = {
-    "IRCS services worldwide": "a section heading: it names a topic and asserts nothing",
-}
+#: Sentences exempt from being quoted. None since the review of 2026-12-01: the heading "IRCS
+#: services worldwide" is the only basis for the facilities being the IRCS's, so it is quoted.
+NOT_FACTS: dict[str, str] = {}
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

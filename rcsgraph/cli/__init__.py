@@ -30,7 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rcsgraph: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except RcsGraphError as exc:
-        print(f"rcsgraph: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # some errors list several problems
+            print(f"rcsgraph: error: {line}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # e.g. `rcsgraph export | head`
         return 0

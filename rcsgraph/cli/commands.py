@@ -121,6 +121,23 @@ def _deriver(quiet: bool) -> "build.Derive":
     return run
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    """Write a bundle: the facts file plus a claim with its evidence per evidence-sheet row."""
+    from rcsgraph.graph.annotate import annotate
+
+    bundle = annotate(args.facts, args.evidence)
+    for warning in bundle.warnings:
+        print(f"rcsgraph: warning: {warning}", file=sys.stderr)
+    if args.output is None:
+        sys.stdout.buffer.write(bundle.data)
+        return 0
+    try:
+        args.output.write_bytes(bundle.data)
+    except OSError as exc:
+        raise InputError(f"{args.output}: cannot write ({exc.strerror})") from None
+    return 0
+
+
 def _say_published(outcome: "build.Outcome", quiet: bool) -> None:
     from rcsgraph.graph import report
 

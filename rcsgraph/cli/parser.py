@@ -5,6 +5,7 @@ from pathlib import Path
 
 from rcsgraph.cli.commands import (
     cmd_add,
+    cmd_annotate,
     cmd_export,
     cmd_load,
     cmd_push,
@@ -63,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Turtle or TriG bundles")
     p.add_argument("--store", type=Path, required=True, metavar="PATH", help="store folder")
     p.set_defaults(run=cmd_add)
+
+    p = commands.add_parser("annotate", help="write a bundle's claims from an evidence sheet")
+    p.add_argument("facts", type=Path, metavar="FACTS.ttl", help="the bundle's plain triples")
+    p.add_argument("--evidence", type=Path, required=True, metavar="EVIDENCE.tsv")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    p.set_defaults(run=cmd_annotate)
 
     p = commands.add_parser("query", help="run a canned query of the catalogue")
     p.add_argument("name", nargs="?", metavar="NAME", help="the query (see --list)")
