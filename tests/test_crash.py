@@ -78,11 +78,11 @@ def rmtree_or_die(target, *a, **k):
 
 {
     "lock-taken": lambda: wrap(generations, "_remove_leftovers", "before"),
-    "previous-copied": lambda: wrap(build, "_copy_graphs", "after"),
+    "previous-copied": lambda: wrap(generations, "_copy_previous", "after"),
     "first-file-loaded": lambda: wrap(build, "load_file", "after"),
-    "validating": lambda: wrap(build, "validate_graph", "before"),
+    "validating": lambda: [wrap(build, f, "before") for f in ("validate_graph", "validate_bundle")],
     "text-saved": lambda: wrap(generations, "save_text", "after"),
-    "dumps-written": lambda: wrap(dumps, "_write_all", "after"),
+    "dumps-written": lambda: wrap(dumps, "finish_all", "after"),
     "derived-published": lambda: wrap(derive, "_publish", "after"),
     "renamed": lambda: wrap(generations.os, "rename", "after"),
     "link-swapped": lambda: wrap(generations, "_point_current", "after"),

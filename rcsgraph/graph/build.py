@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from rcsgraph import layout, resources
 from rcsgraph.errors import InputError, NotConforming, ParseError
+from rcsgraph.graph.bundle_validation import validate_bundle
 from rcsgraph.graph.evidence import read_source_texts
 from rcsgraph.graph.loading import load_graph, rdf_format
 from rcsgraph.graph.report import Report
@@ -103,14 +104,15 @@ def _publish(
     outcome: dict[str, Report] = {"report": Report()}
 
     def fill(store: OxigraphStore, previous: Path | None) -> None:
-        if previous is not None:
-            _copy_graphs(previous, store, everything=incremental)
+        if previous is not None and not incremental:  # an add starts from a copy of it
+            _copy_graphs(previous, store)
         for file, graph in sources.items():
             load_file(store, file, graph, progress)
         if incremental:
             _record_provenance(store, sources)
         if validate:
-            outcome["report"] = _validate(store, path, sources)
+            before = previous if incremental else None
+            outcome["report"] = _validate(store, path, sources, before)
 
     changed = [*sources.values(), layout.PROVENANCE_GRAPH] if incremental else None
 
@@ -118,7 +120,7 @@ def _publish(
         if derive is not None:
             derive(store, folder, previous, changed)
 
-    generation = generations.write_generation(path, fill, derived)
+    generation = generations.write_generation(path, fill, derived, from_previous=incremental)
     with generations.open_store(path) as published:
         quads, graphs = published.count(), published.graphs()
     return Outcome(generation, quads, graphs, outcome["report"])
@@ -139,10 +141,22 @@ def load_file(store: OxigraphStore, file: Path, graph: str, progress: Progress |
             raise ParseError(str(file), None, str(exc)) from None
 
 
-def _validate(store: OxigraphStore, path: Path, sources: dict[Path, str]) -> Report:
-    graph = union_graph(store)
+def _validate(
+    store: OxigraphStore, path: Path, sources: dict[Path, str], previous: Path | None
+) -> Report:
+    """Validate the new generation: all of it, or, when it only adds ``sources`` to the
+    ``previous`` generation, what they add and what that touches (``validate_bundle``: the same
+    report, without reading a large store into memory)."""
     folders = [*dict.fromkeys(f.resolve().parent for f in sources), generations.texts_folder(path)]
-    report = validate_graph(graph, shapes_graph(), folders)
+    if previous is None:
+        graph = union_graph(store)
+        report = validate_graph(graph, shapes_graph(), folders)
+    else:
+        graph = Graph()
+        for name in [*sources.values(), layout.PROVENANCE_GRAPH]:
+            graph.parse(data=store.export("nt", name), format="nt")
+        with OxigraphStore(previous, read_only=True) as stored:
+            report = validate_bundle(stored, graph, folders, shapes_graph())
     if not report.conforms:
         raise Refused(report)
     texts, _ = read_source_texts(graph, folders)
@@ -160,12 +174,11 @@ def union_graph(store: OxigraphStore) -> Graph:
     return graph
 
 
-def _copy_graphs(previous: Path, store: OxigraphStore, everything: bool) -> None:
+def _copy_graphs(previous: Path, store: OxigraphStore) -> None:
     """Carry over what the files do not rebuild: added bundles and their provenance."""
     with OxigraphStore(previous, read_only=True) as old:
         for name in old.graphs():
-            kept = name.startswith(layout.BUNDLE_BASE) or name == layout.PROVENANCE_GRAPH
-            if everything or kept:
+            if name.startswith(layout.BUNDLE_BASE) or name == layout.PROVENANCE_GRAPH:
                 store.load(old.export("nt", name), "nt", name)
 
 
