@@ -130,7 +130,8 @@ def test_openapi_document_validates_and_lists_every_query(base: str) -> None:
     status, _, body = get(f"{base}/openapi.json")
     document = json.loads(body)
     validate(document)
-    assert status == 200 and set(document["paths"]) == {f"/queries/{n}" for n in CATALOGUE}
+    assert status == 200
+    assert {p for p in document["paths"] if "." not in p} == {f"/queries/{n}" for n in CATALOGUE}
 
 
 def test_queries_as_sparql_examples(base: str) -> None:

@@ -76,6 +76,8 @@ def catalogue() -> dict[str, CannedQuery]:
 def index() -> Response:
     """The catalogue: HTML for people, JSON for programs."""
     wanted = conneg.choose(request.headers.get("Accept"), ["application/json", "text/html"])
+    if wanted is None:
+        abort(406, "the catalogue is available as application/json or text/html")
     if wanted == "application/json":
         listing = [
             {
@@ -101,7 +103,9 @@ def index() -> Response:
         f'<p><a href="{url_for("queries.openapi_document")}">OpenAPI document</a> · '
         f'<a href="{url_for("queries.sparql_examples")}">the queries as RDF</a></p>'
     )
-    return Response(page("Query catalogue", body), content_type="text/html; charset=utf-8")
+    return Response(
+        page("Query catalogue", body), content_type="text/html; charset=utf-8", headers=VARY
+    )
 
 
 @blueprint.route("/queries/<name>")
@@ -118,6 +122,7 @@ def run(name: str) -> Response:
         return Response(
             page(query.name, form_page(query, raw, None), head=VIEW_STYLE),
             content_type="text/html; charset=utf-8",
+            headers=VARY,
         )
     bindings = queries.bind(query, raw)
     if media == "text/html":
@@ -130,6 +135,7 @@ def run(name: str) -> Response:
         return Response(
             page(query.name, form_page(query, raw, answer), head=VIEW_STYLE),
             content_type="text/html; charset=utf-8",
+            headers=VARY,
         )
     answer = endpoint().run_canned(query.text, query.columns, bindings, media)
     body = answer.body
