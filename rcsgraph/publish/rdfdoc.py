@@ -6,7 +6,7 @@ fetches a remote context (the same writer as the dumps, ``rcsgraph.graph.export.
 
 from rdflib import Graph
 
-from rcsgraph.graph.export import canonical, to_jsonld, to_ntriples, to_turtle
+from rcsgraph.graph.export import to_jsonld, to_ntriples, to_rdfxml, to_turtle
 from rcsgraph.sparql.conneg import N3, RDF_TYPES
 
 #: What a document is offered as, by file suffix, in the server's order of preference. The first
@@ -40,8 +40,6 @@ NAMES = {
     "html": "HTML",
 }
 
-_RDFLIB = {RDF_TYPES["ttl"]: "turtle", RDF_TYPES["nt"]: "nt", RDF_TYPES["rdf"]: "pretty-xml"}
-
 
 def serialize(graph: Graph, media_type: str) -> bytes:
     """``graph`` in one of ``RDF_DOCUMENT_TYPES``: the same graph, the same bytes."""
@@ -51,7 +49,9 @@ def serialize(graph: Graph, media_type: str) -> bytes:
         return to_ntriples(graph)
     if media_type in TURTLE_LIKE:
         return to_turtle(graph)
-    return canonical(graph).serialize(format=_RDFLIB[media_type], encoding="utf-8")
+    if media_type == RDF_TYPES["rdf"]:
+        return to_rdfxml(graph)
+    raise ValueError(f"not an RDF document type: {media_type}")
 
 
 def suffix_of(media_type: str) -> str:

@@ -13,6 +13,7 @@ from rcsgraph.publish import explorer
 from rcsgraph.publish.artefacts import Listing
 from rcsgraph.publish.describe import Listed
 from rcsgraph.publish.iris import Iris
+from rcsgraph.publish.rdfdoc import serialize
 from rcsgraph.queries import CannedQuery, Param
 from rcsgraph.queries.described import examples, openapi
 from rcsgraph.sparql import conneg
@@ -242,9 +243,4 @@ def sparql_examples() -> Response:
     if media is None:
         abort(406, "the examples are available as Turtle, JSON-LD or N-Triples")
     graph = examples(catalogue(), request.url_root, url_for("sparql.sparql", _external=True))
-    fmt = {
-        "text/turtle": "turtle",
-        "application/ld+json": "json-ld",
-        "application/n-triples": "nt",
-    }[media]
-    return Response(graph.serialize(format=fmt), content_type=_charset(media), headers=VARY)
+    return Response(serialize(graph, media), content_type=_charset(media), headers=VARY)

@@ -8,6 +8,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from rcsgraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES
+from rcsgraph.publish.rdfdoc import serialize
 from rcsgraph.queries import load_catalogue
 from rcsgraph.sparql import conneg
 from rcsgraph.sparql.endpoint import Endpoint, NotAcceptable
@@ -109,14 +110,8 @@ def service_description() -> Response:
             content_type="text/html; charset=utf-8",
             headers={"Vary": "Accept"},
         )
-    fmt = {
-        "text/turtle": "turtle",
-        "application/ld+json": "json-ld",
-        "application/rdf+xml": "xml",
-        "application/n-triples": "nt",
-    }[media]
     return Response(
-        graph.serialize(format=fmt),
+        serialize(graph, media),  # deterministic: the same service, the same bytes
         content_type=media + "; charset=utf-8",
         headers={"Vary": "Accept"},
     )
