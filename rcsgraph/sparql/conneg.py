@@ -170,5 +170,5 @@ def for_answer(form: str | None, formats: Iterable[str], accept: str | None) -> 
     chosen = by_format(list(formats), table) or choose(accept, list(table.values()))
     if chosen is None and graph and choose(accept, list(RESULT_TYPES.values())):
         # below anything named, and never what a range refuses (text/*;q=0)
-        return choose(f"{accept}, */*;q=0.001", list(table.values()))
+        return choose(f"{accept or ''}, */*;q=0.001", list(table.values()))
     return chosen
