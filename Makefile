@@ -26,8 +26,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check rcsgraph tests
-	$(BIN)/ruff format --check rcsgraph tests
+	$(BIN)/ruff check rcsgraph tests hatch_build.py
+	$(BIN)/ruff format --check rcsgraph tests hatch_build.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -2,7 +2,14 @@
 
 import pytest
 
-from rcsgraph.sparql.conneg import RDF_TYPES, RESULT_TYPES, by_format, choose, parse_accept
+from rcsgraph.sparql.conneg import (
+    RDF_TYPES,
+    RESULT_TYPES,
+    by_format,
+    choose,
+    for_answer,
+    parse_accept,
+)
 
 RESULTS = list(RESULT_TYPES.values())
 RDF = list(RDF_TYPES.values())
@@ -87,8 +94,8 @@ def test_aliases(accept: str, offers: list[str], expected: str) -> None:
 def test_mixed_headers() -> None:
     mixed = f"text/html;q=0.9, {XML};q=0.8, application/json;q=0.95, */*;q=0.1"
     assert choose(mixed, RESULTS) == JSON
-    assert choose(mixed, RDF) == TURTLE  # only */* matches an RDF type
-    assert choose(mixed, ["text/html", *RDF]) == "text/html"
+    assert choose(mixed, RDF) == JSONLD  # application/json means JSON-LD for a graph
+    assert choose(mixed, ["text/html", *RDF]) == JSONLD  # JSON at 0.95 beats HTML at 0.9
 
 
 def test_browsers() -> None:
@@ -115,7 +122,8 @@ def test_parse_accept() -> None:
         ("text", "*", 0.5),
         ("application", "json", 1.0),
     ]
-    assert ranges[1].alias == JSON
+    assert ranges[1].meant(RESULTS).media == JSON
+    assert ranges[1].meant(RDF).media == JSONLD
 
 
 @pytest.mark.parametrize(
@@ -137,7 +145,7 @@ def test_parse_accept() -> None:
         ("nquads", RDF_TYPES, NQUADS),
         ("trig", RDF_TYPES, TRIG),
         ("ttl", RESULT_TYPES, None),  # a graph format for a table
-        ("json", RDF_TYPES, None),
+        ("json", RDF_TYPES, JSONLD),
         ("html", RESULT_TYPES, None),
         ("", RESULT_TYPES, None),
         (None, RESULT_TYPES, None),
@@ -145,3 +153,79 @@ def test_parse_accept() -> None:
 )
 def test_by_format(name: str | None, table: dict[str, str], expected: str | None) -> None:
     assert by_format(name, table) == expected
+
+
+#: SPARQLWrapper 2.0's requests, by return format: the ``format=`` values and Accept it sends.
+SPARQLWRAPPER = {
+    "xml": (["xml"], "application/sparql-results+xml"),  # its default, for SELECT
+    "xml-graph": (["xml"], "application/rdf+xml"),  # its default, for CONSTRUCT/DESCRIBE
+    "rdf+xml": (["rdf+xml", "application/rdf+xml"], "application/rdf+xml"),
+    "json-ld": (["json-ld", "application/ld+json,application/x-json+ld"], "application/ld+json"),
+    "n3": (["n3"], "application/turtle,text/turtle,text/rdf+n3,application/n-triples"),
+    "turtle": (["turtle"], "application/turtle,text/turtle"),
+    "json": (["json"], "application/sparql-results+json,application/json,text/javascript"),
+    "csv": (["csv"], "text/csv"),
+    "tsv": (["tsv", "text/tab-separated-values"], "text/tab-separated-values"),
+}
+
+
+@pytest.mark.parametrize(
+    ("client", "table", "graph"),
+    [
+        ("xml", XML, RDFXML),
+        ("xml-graph", None, RDFXML),
+        ("rdf+xml", None, RDFXML),
+        ("json-ld", None, JSONLD),
+        ("n3", None, TURTLE),
+        ("turtle", None, TURTLE),
+        ("json", JSON, JSONLD),
+        ("csv", CSV, None),
+        ("tsv", TSV, None),
+    ],
+)
+def test_sparqlwrapper_format_names_mean_the_syntax_of_the_query_form(
+    client: str, table: str | None, graph: str | None
+) -> None:
+    formats, accept = SPARQLWRAPPER[client]
+    if table is not None:
+        assert for_answer("SELECT", formats, accept) == table
+        assert for_answer("ASK", formats, accept) == table
+    if graph is not None:
+        assert for_answer("CONSTRUCT", formats, accept) == graph
+        assert for_answer("DESCRIBE", formats, accept) == graph
+
+
+@pytest.mark.parametrize(
+    ("formats", "accept", "form", "expected"),
+    [
+        (["garbage"], CSV, "SELECT", CSV),  # an unknown name falls back to Accept
+        (["garbage"], None, "CONSTRUCT", TURTLE),
+        (["csv"], JSONLD, "CONSTRUCT", JSONLD),  # a table's name, for a graph: Accept decides
+        (["ttl"], XML, "SELECT", XML),
+        (["garbage", "xml"], None, "SELECT", XML),  # the first name that fits
+        (["csv"], "image/png", "CONSTRUCT", None),
+    ],
+)
+def test_a_format_name_that_does_not_fit_falls_back_to_accept(
+    formats: list[str], accept: str | None, form: str, expected: str | None
+) -> None:
+    assert for_answer(form, formats, accept) == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/json", JSONLD),
+        (JSON, TURTLE),
+        (XML, TURTLE),
+        (f"{CSV}, {TSV}", TURTLE),
+        (f"{JSON}, text/*;q=0", NTRIPLES),  # the first RDF syntax not refused
+        (f"{XML}, {JSONLD};q=0.5", JSONLD),  # an RDF type named: that one
+        ("image/png", None),
+        (f"{JSON};q=0", None),
+    ],
+)
+def test_a_graph_query_accepting_only_results_types_gets_rdf(
+    accept: str, expected: str | None
+) -> None:
+    assert for_answer("CONSTRUCT", [], accept) == expected

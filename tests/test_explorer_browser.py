@@ -7,7 +7,10 @@ Skips when ``/usr/bin/chromium`` is absent; the map assertions need the world-at
 """
 
 import json
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +18,7 @@ from browser import SCREENSHOTS, Logged, chromium
 from endpoint_server import serving
 from playwright.sync_api import Browser, Page, expect
 from test_explorer import geometries_or_skip
+from test_real_clients import LONG_ACCEPT
 
 FACILITIES = (
     "PREFIX rcs: <https://w3id.org/rcsgraph/ontology#>\n"
@@ -180,6 +184,71 @@ def test_no_request_leaves_the_server(logged: Logged, page: Page, base: str) -> 
     assert any(u.startswith(base + "/map?country=") for u in logged.requested)
     foreign = [u for u in logged.requested if urlsplit(u).netloc != own]
     assert foreign == []
+
+
+#: A script on another origin reads a description as an RDF library does: a long Accept (a
+#: preflight, since it is over 128 bytes) and Cache-Control, then the headers it needs.
+CROSS_ORIGIN_SCRIPT = """
+async (target) => {
+  const response = await fetch(target.url, {
+    headers: {Accept: target.accept, "Cache-Control": "no-cache", "X-Requested-With": "fetch"},
+  });
+  return {
+    status: response.status,
+    type: response.headers.get("Content-Type"),
+    location: response.headers.get("Content-Location"),
+    link: response.headers.get("Link"),
+    body: await response.text(),
+  };
+}
+"""
+
+
+@contextmanager
+def other_origin() -> Iterator[str]:
+    """A second server, on another port of 127.0.0.1 (another origin), serving one blank page."""
+
+    class Blank(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!doctype html><title>another origin</title><p>a client page</p>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Blank)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_on_another_origin_fetches_a_document_with_a_long_accept(
+    page: Page, base: str
+) -> None:
+    """Issue 16, item 3: the browser preflights the request (its Accept is 203 bytes, it adds
+    headers), the server allows it, and the script reads the document and its headers."""
+    assert len(LONG_ACCEPT) > 128
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(f"{r.method} {r.url}"))
+    with other_origin() as origin:
+        page.goto(origin + "/")
+        target = {"url": base + "/doc/society/iranian-red-crescent-society", "accept": LONG_ACCEPT}
+        found = page.evaluate(CROSS_ORIGIN_SCRIPT, target)
+    assert urlsplit(origin).netloc != urlsplit(base).netloc
+    assert found["status"] == 200, found
+    assert found["type"].startswith("application/n-quads")
+    assert found["location"] == "/doc/society/iranian-red-crescent-society.nq"
+    assert 'rel="license"' in found["link"]
+    assert "<https://w3id.org/rcsgraph/id/society/iranian-red-crescent-society>" in found["body"]
+    assert any(r.startswith("GET " + target["url"]) for r in seen)
 
 
 def _screenshot(name: str) -> str:

@@ -461,6 +461,7 @@ def test_openapi_cases(bundled: Endpoint) -> None:
     base = bundled.url.rpartition("/sparql")[0]
     schema = schemathesis.openapi.from_url(base + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [o for o in operations if "." not in o.path]  # not again by suffix
     assert len(operations) == len(CATALOGUE)
     per_operation = max(5, EXAMPLES // 4)
     for operation in operations:

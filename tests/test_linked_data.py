@@ -35,12 +35,15 @@ PARSERS = {
     "application/ld+json": "json-ld",
     "application/n-triples": "nt",
     "application/rdf+xml": "xml",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+    "text/n3": "n3",
 }
 
 #: Accept header -> the type a linked-data document answers in (None: 406).
 CONNEG: list[tuple[str | None, str | None]] = [
-    (None, "text/html"),
-    (CURL, "text/html"),
+    (None, "text/turtle"),  # a program's request (urllib, ontology tools): RDF
+    (CURL, "text/turtle"),  # no preference: the route's first offer, as on every route
     (FIREFOX, "text/html"),
     (CHROME, "text/html"),
     ("text/html", "text/html"),
@@ -52,7 +55,10 @@ CONNEG: list[tuple[str | None, str | None]] = [
     ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
     ("application/ld+json;q=0.2, text/turtle;q=0.9, text/html;q=0.1", "text/turtle"),
     ("application/rdf+xml, */*;q=0.1", "application/rdf+xml"),
-    ("text/*", "text/html"),
+    ("text/*", "text/turtle"),
+    ("application/trig, */*;q=0.1", "application/trig"),
+    ("application/n-quads", "application/n-quads"),
+    ("text/n3", "text/n3"),
     ("text/html;q=0, */*", "text/turtle"),
     ("image/png", None),
     ("text/turtle;q=0", None),
@@ -99,6 +105,9 @@ def test_content_negotiation(
         ("jsonld", "application/ld+json"),
         ("nt", "application/n-triples"),
         ("rdf", "application/rdf+xml"),
+        ("trig", "application/trig"),
+        ("nq", "application/n-quads"),
+        ("n3", "text/n3"),
     ],
 )
 def test_suffix_and_format_override_accept(server: Endpoint, suffix: str, expected: str) -> None:
@@ -108,8 +117,11 @@ def test_suffix_and_format_override_accept(server: Endpoint, suffix: str, expect
     assert get(server, f"/ontology.{suffix}").media_type == expected
 
 
-def test_unknown_format_is_406(server: Endpoint) -> None:
-    assert get(server, f"/doc/{SOCIETY}?format=yaml").status == 406
+def test_an_unknown_format_name_falls_back_to_accept(server: Endpoint) -> None:
+    assert get(server, f"/doc/{SOCIETY}?format=yaml", "text/turtle").media_type == "text/turtle"
+    refused = get(server, f"/doc/{SOCIETY}?format=yaml", "image/png")
+    assert refused.status == 406
+    assert "offered" in refused.text
 
 
 def test_link_headers_name_alternates_licence_and_canonical(server: Endpoint) -> None:

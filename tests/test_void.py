@@ -224,7 +224,9 @@ def test_a_served_store_publishes_its_bundles(tmp_path: Path) -> None:
     assert main(["add", str(BUNDLES / "second-article.ttl"), "--store", str(store)]) == 0
     text = (BUNDLES / "second-article.txt").read_text(encoding="utf-8")
     with serving(workers=1, store=store) as server:
-        page = server.call("GET", "/doc/society/example-red-crescent-society").text
+        page = server.call(
+            "GET", "/doc/society/example-red-crescent-society", headers={"Accept": "text/html"}
+        ).text
         marks = re.findall(r'<mark data-start="(\d+)" data-end="(\d+)">(.*?)</mark>', page)
         assert marks and all(unescape(m) == text[int(s) : int(e)] for s, e, m in marks)
         assert "Test fixture article of 2022-10-01" in page

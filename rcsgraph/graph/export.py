@@ -81,6 +81,14 @@ def _triple(s: Any, p: Any, o: Any) -> ox.Triple:
     return ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
 
 
+def to_rdfxml(graph: Graph) -> bytes:
+    """``graph`` as RDF/XML written by Oxigraph, its statements sorted and the project's
+    prefixes declared (rdflib's writer declares namespaces in an order that varies by process)."""
+    triples = sorted((_triple(*triple) for triple in canonical(graph)), key=str)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
+
+
 def to_ntriples(graph: Graph) -> bytes:
     """``graph`` as N-Triples, lines sorted: the same graph, the same bytes."""
     text = canonical(graph).serialize(format="nt", encoding="utf-8")

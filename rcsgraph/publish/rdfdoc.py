@@ -6,36 +6,52 @@ fetches a remote context (the same writer as the dumps, ``rcsgraph.graph.export.
 
 from rdflib import Graph
 
-from rcsgraph.graph.export import canonical, to_jsonld, to_ntriples, to_turtle
-from rcsgraph.sparql.conneg import RDF_TYPES
+from rcsgraph.graph.export import to_jsonld, to_ntriples, to_rdfxml, to_turtle
+from rcsgraph.sparql.conneg import N3, RDF_TYPES
 
-#: What a document is offered as, by file suffix, in the server's order of preference: people
-#: (and clients that accept anything) get HTML; the RDF syntaxes follow.
+#: What a document is offered as, by file suffix, in the server's order of preference. The first
+#: is what a client gets that states no preference (no Accept, ``*/*``: a program's request):
+#: Turtle. HTML is last, for the clients that name it (every browser does). TriG and N3 are the
+#: Turtle document, N-Quads the N-Triples one: each is valid in the other syntax.
 DOCUMENT_TYPES: dict[str, str] = {
-    "html": "text/html",
     "ttl": RDF_TYPES["ttl"],
     "jsonld": RDF_TYPES["jsonld"],
     "nt": RDF_TYPES["nt"],
     "rdf": RDF_TYPES["rdf"],
+    "trig": RDF_TYPES["trig"],
+    "nq": RDF_TYPES["nq"],
+    "n3": N3,
+    "html": "text/html",
 }
 
 #: The RDF syntaxes alone, by suffix.
 RDF_DOCUMENT_TYPES = {k: v for k, v in DOCUMENT_TYPES.items() if k != "html"}
+#: The types whose document is the Turtle one (the authored file, for the ontology).
+TURTLE_LIKE = (RDF_TYPES["ttl"], RDF_TYPES["trig"], N3)
 
-NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML", "html": "HTML"}
-
-_RDFLIB = {RDF_TYPES["ttl"]: "turtle", RDF_TYPES["nt"]: "nt", RDF_TYPES["rdf"]: "pretty-xml"}
+NAMES = {
+    "ttl": "Turtle",
+    "jsonld": "JSON-LD",
+    "nt": "N-Triples",
+    "rdf": "RDF/XML",
+    "trig": "TriG",
+    "nq": "N-Quads",
+    "n3": "N3",
+    "html": "HTML",
+}
 
 
 def serialize(graph: Graph, media_type: str) -> bytes:
     """``graph`` in one of ``RDF_DOCUMENT_TYPES``: the same graph, the same bytes."""
     if media_type == RDF_TYPES["jsonld"]:
         return to_jsonld(graph)
-    if media_type == RDF_TYPES["nt"]:
+    if media_type in (RDF_TYPES["nt"], RDF_TYPES["nq"]):
         return to_ntriples(graph)
-    if media_type == RDF_TYPES["ttl"]:
+    if media_type in TURTLE_LIKE:
         return to_turtle(graph)
-    return canonical(graph).serialize(format=_RDFLIB[media_type], encoding="utf-8")
+    if media_type == RDF_TYPES["rdf"]:
+        return to_rdfxml(graph)
+    raise ValueError(f"not an RDF document type: {media_type}")
 
 
 def suffix_of(media_type: str) -> str:

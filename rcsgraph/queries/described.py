@@ -21,19 +21,59 @@ _SCHEMAS = {
     "year": {"type": "string", "pattern": "^-?[0-9]{4,}$"},
     "date": {"type": "string", "format": "date"},
 }
-_SELECT_TYPES = (
-    "application/sparql-results+json",
-    "text/csv",
-    "text/tab-separated-values",
-    "application/sparql-results+xml",
-    "text/html",
-)
-_GRAPH_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "text/html")
+#: Answer types by suffix, as ``/queries/{name}.{suffix}`` names them (and Accept chooses).
+_SELECT_TYPES = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xml": "application/sparql-results+xml",
+    "html": "text/html",
+}
+_GRAPH_TYPES = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "html": "text/html",
+}
+_TEXT = {"type": "string"}
+_COMPONENTS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["status", "error"],
+        "properties": {"status": {"type": "integer"}, "error": {"type": "string"}},
+    },
+    "RdfTerm": {
+        "description": "an RDF term in SPARQL 1.1 Query Results JSON",
+        "type": "object",
+        "required": ["type", "value"],
+        "properties": {
+            "type": {"type": "string", "enum": ["uri", "literal", "bnode", "triple"]},
+            "value": {"type": "string"},
+            "datatype": {"type": "string"},
+            "xml:lang": {"type": "string"},
+        },
+    },
+    "JsonLd": {
+        "description": "a JSON-LD document: compacted with its context embedded, or expanded",
+        "type": ["object", "array"],
+    },
+}
 
 
 def openapi(catalogue: dict[str, CannedQuery], server: str = "/") -> dict[str, Any]:
-    """An OpenAPI 3.1 document with one GET operation per canned query."""
-    paths = {f"/queries/{name}": {"get": _operation(query)} for name, query in catalogue.items()}
+    """An OpenAPI 3.1 document with one GET operation per canned query and answer suffix
+    (``/queries/countries`` negotiates; ``/queries/countries.csv`` is CSV), each 200 answer
+    declared with its schema (SPARQL results JSON with the query's columns, JSON-LD, text)."""
+    paths: dict[str, Any] = {}
+    schemas = dict(_COMPONENTS)
+    for name, query in catalogue.items():
+        types = _SELECT_TYPES if query.form == "SELECT" else _GRAPH_TYPES
+        if query.form == "SELECT":
+            schemas[_results_name(query)] = _results_schema(query)
+        paths[f"/queries/{name}"] = {"get": _operation(query, types, "")}
+        for suffix, media in types.items():
+            operation = _operation(query, {suffix: media}, suffix)
+            paths[f"/queries/{name}.{suffix}"] = {"get": operation}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -45,18 +85,48 @@ def openapi(catalogue: dict[str, CannedQuery], server: str = "/") -> dict[str, A
         },
         "servers": [{"url": server}],
         "paths": paths,
-        "components": {
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "properties": {"status": {"type": "integer"}, "error": {"type": "string"}},
-                }
-            }
+        "components": {"schemas": schemas},
+    }
+
+
+def _results_name(query: CannedQuery) -> str:
+    return "".join(part.title() for part in query.name.split("-")) + "Results"
+
+
+def _results_schema(query: CannedQuery) -> dict[str, Any]:
+    """SPARQL 1.1 Query Results JSON whose rows bind (some of) the query's columns."""
+    row = {
+        "type": "object",
+        "properties": {c: {"$ref": "#/components/schemas/RdfTerm"} for c in query.columns},
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "required": ["head", "results"],
+        "properties": {
+            "head": {
+                "type": "object",
+                "required": ["vars"],
+                "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
+            },
+            "results": {
+                "type": "object",
+                "required": ["bindings"],
+                "properties": {"bindings": {"type": "array", "items": row}},
+            },
         },
     }
 
 
-def _operation(query: CannedQuery) -> dict[str, Any]:
+def _schema(query: CannedQuery, media: str) -> dict[str, Any]:
+    if media == _SELECT_TYPES["json"]:
+        return {"$ref": f"#/components/schemas/{_results_name(query)}"}
+    if media == _GRAPH_TYPES["jsonld"]:
+        return {"$ref": "#/components/schemas/JsonLd"}
+    return dict(_TEXT)
+
+
+def _operation(query: CannedQuery, types: dict[str, str], suffix: str) -> dict[str, Any]:
     parameters = []
     for param in query.params:
         schema: dict[str, Any] = dict(_SCHEMAS[param.type])
@@ -74,18 +144,19 @@ def _operation(query: CannedQuery) -> dict[str, Any]:
         if param.example is not None:
             entry["example"] = int(param.example) if param.type == "integer" else param.example
         parameters.append(entry)
-    types = _SELECT_TYPES if query.form == "SELECT" else _GRAPH_TYPES
     error = {
         "description": "a missing, unknown or ill-typed parameter",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
+    operation_id = query.name.replace("-", "_") + (f"_{suffix}" if suffix else "")
+    content = {media: {"schema": _schema(query, media)} for media in types.values()}
     return {
-        "operationId": query.name.replace("-", "_"),
-        "summary": query.summary,
+        "operationId": operation_id,
+        "summary": query.summary + (f" ({suffix})" if suffix else ""),
         "description": query.description,
         "parameters": parameters,
         "responses": {
-            "200": {"description": _columns(query), "content": {t: {} for t in types}},
+            "200": {"description": _columns(query), "content": content},
             "400": error,
             "406": {"description": "no acceptable format"},
             "503": {"description": "the query ran past the time limit"},

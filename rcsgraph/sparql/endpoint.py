@@ -49,7 +49,7 @@ class Request:
     kind: str
     text: str
     accept: str | None = None
-    format: str | None = None
+    format: str | None = None  # format= (or output=) values, comma-separated
     authorization: str | None = None
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
@@ -167,22 +167,17 @@ class Endpoint:
         return found
 
     def negotiate(self, request: Request, found: Scan) -> str:
-        """The media type of the answer: ``format=`` first, then the Accept header."""
-        graph_form = found.form in ("CONSTRUCT", "DESCRIBE")
-        table = conneg.RDF_TYPES if graph_form else conneg.RESULT_TYPES
-        if request.format:
-            chosen = conneg.by_format(request.format, table)
-            if chosen is None:
-                raise NotAcceptable(
-                    f"format={request.format} cannot carry a {found.form} answer; "
-                    f"use one of {', '.join(table)}"
-                )
-            return chosen
-        chosen = conneg.choose(request.accept, list(table.values()))
+        """The media type of the answer: ``format=`` for the form at hand, then the Accept
+        header (``conneg.for_answer``)."""
+        formats = conneg.names(request.format)
+        chosen = conneg.for_answer(found.form, formats, request.accept)
         if chosen is None:
+            graph_form = found.form in ("CONSTRUCT", "DESCRIBE")
+            table = conneg.RDF_TYPES if graph_form else conneg.RESULT_TYPES
+            asked = f" (nor format={','.join(formats)})" if formats else ""
             raise NotAcceptable(
-                f"none of the accepted types can carry a {found.form} answer; "
-                f"offered: {', '.join(table.values())}"
+                f"none of the accepted types{asked} can carry a {found.form} answer; "
+                f"offered: {', '.join(table.values())} (or format={'|'.join(table)})"
             )
         return chosen
 

@@ -3,7 +3,7 @@
 HTTP only: ``service`` builds the endpoint the settings describe, ``protocol`` reads SPARQL
 Protocol requests, ``negotiation`` picks a document type, ``cache`` keeps answers of an
 immutable store, ``errors`` turns exceptions into statuses; ``views`` holds the blueprints and
-``pages`` the HTML. May import every other part of the package.
+``pages`` the HTML; ``cors`` stands before all of it. May import every other part of the package.
 """
 
 from collections.abc import Mapping
@@ -15,6 +15,7 @@ from rcsgraph.config import Settings, load_settings
 from rcsgraph.publish.locate import publication
 from rcsgraph.web import errors
 from rcsgraph.web.cache import AnswerCache, answers_version
+from rcsgraph.web.cors import Cors
 from rcsgraph.web.service import build_endpoint
 from rcsgraph.web.views import dataset, home, linked_data, ontology, queries, sparql
 
@@ -40,4 +41,6 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     version = None if settings.update_token else answers_version(spec)
     if version is not None:  # an immutable store: the same request, the same answer
         app.wsgi_app = AnswerCache(app.wsgi_app, version)  # type: ignore[method-assign]
+    # Outermost: every answer is readable cross-origin, the cache's 304s included.
+    app.wsgi_app = Cors(app.wsgi_app)  # type: ignore[method-assign]
     return app

@@ -43,9 +43,9 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
         body, media = json.dumps({"status": status, "error": message}), "application/json"
     else:
         body, media = message + "\n", "text/plain; charset=utf-8"
-    response = Response(body, status=status, content_type=media, headers=headers or {})
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    # The body's type follows Accept (406s included): every error varies on it.
+    headers = {"Vary": "Accept", **(headers or {})}
+    return Response(body, status=status, content_type=media, headers=headers)
 
 
 def wants_json(accept: str | None) -> bool:

@@ -1,8 +1,12 @@
 """Choosing and answering in a document type: file suffix, then ``?format=``, then Accept.
 
-Shared by the linked-data routes (descriptions, VoID, the ontology). An answer names its
-alternates and licence in ``Link`` headers, carries ``Vary: Accept`` and CORS headers, and a
-type nobody offered is a 406 that lists what is on offer.
+Shared by the linked-data routes (descriptions, VoID, the ontology). One rule for every route:
+a suffix wins; then the first ``format=`` name on offer (a suffix, a media type or an alias
+such as ``json`` or ``xml``; a name on offer nowhere falls back to Accept); then Accept with
+q-values, where ``*/*`` and no Accept at all mean the route's first offer (Turtle for RDF
+documents) and HTML goes to the clients that name it. An answer names its alternates and
+licence in ``Link`` headers and carries ``Vary: Accept``; a type nobody offered is a 406 that
+lists what is on offer. (CORS headers are added in front of the application: ``web.cors``.)
 """
 
 from flask import Response, abort, request
@@ -10,14 +14,6 @@ from flask import Response, abort, request
 from rcsgraph.publish.describe import LICENSE
 from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES
 from rcsgraph.sparql import conneg
-
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Link, Content-Location, Vary",
-}
-
-#: ``application/json`` asks for JSON; of ours, JSON-LD is the one (a last resort of the server).
-_JSON = "application/json"
 
 
 def split_suffix(rest: str, offers: dict[str, str]) -> tuple[str, str | None]:
@@ -32,17 +28,17 @@ def choose_type(suffix: str | None, offers: dict[str, str] = DOCUMENT_TYPES) -> 
     """The media type to answer with, or abort with 406 naming the types on offer."""
     if suffix is not None:
         return offers[suffix]
-    wanted = request.args.get("format")
-    if wanted:
-        media = conneg.by_format(wanted, offers)
-        if media is None:
-            abort(406, f"format={wanted} is not on offer; use one of {', '.join(offers)}")
-        return media
-    choices = [*offers.values(), *([_JSON] if offers.get("jsonld") else [])]
-    media = conneg.choose(request.headers.get("Accept"), choices)
+    media = conneg.by_format(request.args.getlist("format"), offers)
     if media is None:
-        abort(406, "none of the accepted types is on offer; offered: " + ", ".join(choices))
-    return offers["jsonld"] if media == _JSON else media
+        media = conneg.choose(request.headers.get("Accept"), list(offers.values()))
+    if media is None:
+        abort(
+            406,
+            "none of the accepted types is on offer; offered: "
+            + ", ".join(offers.values())
+            + f" (or format={'|'.join(offers)})",
+        )
+    return media
 
 
 def links(path: str, offers: dict[str, str], canonical: str | None = None) -> str:
@@ -59,10 +55,10 @@ def links(path: str, offers: dict[str, str], canonical: str | None = None) -> st
 def answer(
     body: bytes | str, media: str, headers: dict[str, str] | None = None, status: int = 200
 ) -> Response:
-    """A response in ``media`` (UTF-8 for text), negotiated on Accept, readable cross-origin."""
+    """A response in ``media`` (UTF-8 for text), negotiated on Accept."""
     textual = media.startswith("text/") or media.endswith(
         ("json", "xml", "triples", "quads", "trig")
     )
     content_type = media + ("; charset=utf-8" if textual else "")
-    merged = {**CORS, "Vary": "Accept", **(headers or {})}
+    merged = {"Vary": "Accept", **(headers or {})}
     return Response(body, status=status, content_type=content_type, headers=merged)

@@ -37,6 +37,7 @@ class Operation:
     text: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    formats: tuple[str, ...] = ()  # format= and output= values (URL or form), in order
 
 
 def require_utf8(request: Request) -> None:
@@ -107,9 +108,11 @@ def _with_dataset(kind: str, text: str, params: MultiDict[str, str]) -> Operatio
     if kind == "update":
         names = ("using-graph-uri", "using-named-graph-uri")
     default, named = (tuple(_graph_iri(n, v) for v in params.getlist(n)) for n in names)
+    # Virtuoso reads format=, Fuseki output= too; SPARQLWrapper sends both, in the URL or form.
+    formats = tuple(params.getlist("format") + params.getlist("output"))
     if not default and not named:
-        return Operation(kind, text)
-    return Operation(kind, text, default, named)
+        return Operation(kind, text, formats=formats)
+    return Operation(kind, text, default, named, formats)
 
 
 def _graph_iri(name: str, value: str) -> str:

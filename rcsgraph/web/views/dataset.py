@@ -14,9 +14,9 @@ from flask import Blueprint, Response, abort, request, send_file
 
 from rcsgraph import resources
 from rcsgraph.publish.dumps import TITLES, Dump, checksums
-from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES, RDF_DOCUMENT_TYPES, serialize
+from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES, RDF_DOCUMENT_TYPES, serialize, suffix_of
 from rcsgraph.publish.void import Where, void_graph
-from rcsgraph.web.negotiation import CORS, answer, choose_type, links
+from rcsgraph.web.negotiation import answer, choose_type, links
 from rcsgraph.web.pages.dataset_page import dataset_html
 from rcsgraph.web.pages.shell import page
 from rcsgraph.web.service import publication
@@ -37,6 +37,8 @@ def description(suffix: str | None = None) -> Response:
     figures, dumps = published.figures(), published.dumps()
     where = Where(endpoint().settings.base_iri, request.url_root)
     headers = {"Link": links("/dataset", RDF_DOCUMENT_TYPES, str(where.document))}
+    if suffix is None:
+        headers["Content-Location"] = f"/dataset.{suffix_of(media)}"
     if media == "text/html":
         body = dataset_html(figures, dumps, where, published.vocabulary())
         return answer(page("Dataset", body), media, headers)
@@ -92,8 +94,7 @@ def _file(path: Path, media: str, sha256: str, headers: dict[str, str]) -> Respo
     """``path`` streamed from disk, with ``ETag``, ``Last-Modified`` and ``Range`` (206)."""
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
     response = send_file(path, mimetype=media + charset, etag=sha256, conditional=True, max_age=0)
-    response.headers.update({**CORS, **headers, "Accept-Ranges": "bytes"})
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Length, Content-Range"
+    response.headers.update({**headers, "Accept-Ranges": "bytes"})
     return response
 
 
@@ -108,5 +109,4 @@ def context() -> Response:
     return Response(
         resources.context_file().read_bytes(),
         content_type="application/ld+json; charset=utf-8",
-        headers=CORS,
     )

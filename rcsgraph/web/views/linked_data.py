@@ -20,7 +20,7 @@ from rcsgraph.publish.entity import entity_view
 from rcsgraph.publish.iris import Iris, is_iri_path
 from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES, RDF_DOCUMENT_TYPES, serialize, suffix_of
 from rcsgraph.store import generations
-from rcsgraph.web.negotiation import CORS, answer, choose_type, links, split_suffix
+from rcsgraph.web.negotiation import answer, choose_type, links, split_suffix
 from rcsgraph.web.pages.entity_page import entity_html, head
 from rcsgraph.web.pages.shell import page
 from rcsgraph.web.service import publication
@@ -50,7 +50,7 @@ def thing(rest: str) -> Response:
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
     body = f"See Other: {target}\n"
-    headers = {"Location": target, **CORS}
+    headers = {"Location": target}
     return Response(body, status=303, content_type="text/plain; charset=utf-8", headers=headers)
 
 
@@ -124,4 +124,4 @@ def labels() -> Response:
     if len(asked) > LABELS_ASKED:
         return answer(f"at most {LABELS_ASKED} iri parameters\n", "text/plain", {}, 400)
     found = publication().labels(asked)
-    return answer(json.dumps(found, sort_keys=True), "application/json", dict(CORS))
+    return answer(json.dumps(found, sort_keys=True), "application/json")

@@ -1,8 +1,9 @@
 """``/ontology``: the ontology at its namespace, as documentation for people and RDF for programs.
 
 ``https://w3id.org/rcsgraph/ontology#Society`` dereferences here (hash IRIs: the fragment stays
-in the browser) and lands on the section of ``Society``. Turtle is the authored file itself;
-JSON-LD, N-Triples and RDF/XML are written from it. The version IRI answers too.
+in the browser) and lands on the section of ``Society``. Turtle (TriG, N3) is the authored file
+itself; JSON-LD, N-Triples (N-Quads) and RDF/XML are written from it. The version IRI answers
+too.
 """
 
 from functools import cache
@@ -15,7 +16,14 @@ from rcsgraph import resources
 from rcsgraph.graph.loading import load_graph
 from rcsgraph.namespaces import PREFIXES
 from rcsgraph.publish.ontodoc import OntologyDoc, ShapeUse, TermDoc, ontology_doc
-from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES, NAMES, RDF_DOCUMENT_TYPES, serialize
+from rcsgraph.publish.rdfdoc import (
+    DOCUMENT_TYPES,
+    NAMES,
+    RDF_DOCUMENT_TYPES,
+    TURTLE_LIKE,
+    serialize,
+    suffix_of,
+)
 from rcsgraph.web.negotiation import answer, choose_type, links
 from rcsgraph.web.pages.shell import page
 
@@ -42,9 +50,11 @@ def ontology(suffix: str | None = None, version: str | None = None) -> Response:
         abort(404, f"no such format .{suffix}; try one of {', '.join(DOCUMENT_TYPES)}")
     media = choose_type(suffix)
     headers = {"Link": links("/ontology", RDF_DOCUMENT_TYPES, str(doc.iri))}
+    if suffix is None:
+        headers["Content-Location"] = f"/ontology.{suffix_of(media)}"
     if media == "text/html":
         return answer(page(doc.title or "Ontology", ontology_html(doc), STYLE), media, headers)
-    if media == DOCUMENT_TYPES["ttl"]:
+    if media in TURTLE_LIKE:  # the authored file (Turtle is valid TriG and N3)
         return answer(resources.ontology_file().read_bytes(), media, headers)
     return answer(serialize(_graph(), media), media, headers)
 

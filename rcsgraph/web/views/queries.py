@@ -13,6 +13,7 @@ from rcsgraph.publish import explorer
 from rcsgraph.publish.artefacts import Listing
 from rcsgraph.publish.describe import Listed
 from rcsgraph.publish.iris import Iris
+from rcsgraph.publish.rdfdoc import serialize
 from rcsgraph.queries import CannedQuery, Param
 from rcsgraph.queries.described import examples, openapi
 from rcsgraph.sparql import conneg
@@ -23,9 +24,10 @@ from rcsgraph.web.pages.explorer_page import figure_html, timeline_html
 from rcsgraph.web.pages.shell import page
 from rcsgraph.web.service import publication
 from rcsgraph.web.views.linked_data import iris
-from rcsgraph.web.views.sparql import CORS, endpoint
+from rcsgraph.web.views.sparql import endpoint
 
 blueprint = Blueprint("queries", __name__)
+VARY = {"Vary": "Accept"}
 
 SUFFIXES = {
     "json": "json",
@@ -74,7 +76,9 @@ def catalogue() -> dict[str, CannedQuery]:
 @blueprint.route("/queries")
 def index() -> Response:
     """The catalogue: HTML for people, JSON for programs."""
-    wanted = conneg.choose(request.headers.get("Accept"), ["text/html", "application/json"])
+    wanted = conneg.choose(request.headers.get("Accept"), ["application/json", "text/html"])
+    if wanted is None:
+        abort(406, "the catalogue is available as application/json or text/html")
     if wanted == "application/json":
         listing = [
             {
@@ -88,7 +92,7 @@ def index() -> Response:
             for q in catalogue().values()
         ]
         return Response(
-            json.dumps(listing, indent=1), content_type="application/json", headers=CORS
+            json.dumps(listing, indent=1), content_type="application/json", headers=VARY
         )
     items = "".join(
         f'<li><a href="{url_for("queries.run", name=q.name)}"><strong>{escape(q.name)}</strong></a>'
@@ -100,7 +104,9 @@ def index() -> Response:
         f'<p><a href="{url_for("queries.openapi_document")}">OpenAPI document</a> · '
         f'<a href="{url_for("queries.sparql_examples")}">the queries as RDF</a></p>'
     )
-    return Response(page("Query catalogue", body), content_type="text/html; charset=utf-8")
+    return Response(
+        page("Query catalogue", body), content_type="text/html; charset=utf-8", headers=VARY
+    )
 
 
 @blueprint.route("/queries/<name>")
@@ -111,12 +117,13 @@ def run(name: str) -> Response:
     if suffix and suffix not in SUFFIXES:
         abort(404, f"unknown format suffix .{suffix}")
     raw = {k: v for k, v in request.args.items() if k not in ("format", "hxl")}
-    media = _media(query, suffix or request.args.get("format"))
+    media = _media(query, suffix, request.args.getlist("format"))
     unset = any(p.default is None and not raw.get(p.name) for p in query.params)
     if media == "text/html" and unset:  # the empty form: nothing to run yet
         return Response(
             page(query.name, form_page(query, raw, None), head=VIEW_STYLE),
             content_type="text/html; charset=utf-8",
+            headers=VARY,
         )
     bindings = queries.bind(query, raw)
     if media == "text/html":
@@ -129,22 +136,27 @@ def run(name: str) -> Response:
         return Response(
             page(query.name, form_page(query, raw, answer), head=VIEW_STYLE),
             content_type="text/html; charset=utf-8",
+            headers=VARY,
         )
     answer = endpoint().run_canned(query.text, query.columns, bindings, media)
     body = answer.body
     if media == "text/csv" and request.args.get("hxl") in ("1", "true", "yes"):
         body = with_hxl(body, query.columns)
-    headers = {**CORS, **answer.headers, "Vary": "Accept"}
+    headers = {**answer.headers, **VARY}
     return Response(body, content_type=_charset(media), headers=headers)
 
 
-def _media(query: CannedQuery, wanted: str | None) -> str:
+def _media(query: CannedQuery, suffix: str, formats: list[str]) -> str:
+    """A suffix names the type (406 when the query cannot answer in it); else the first
+    ``format=`` name on offer; else Accept (``*/*`` or none: JSON, or Turtle for a graph)."""
     table = conneg.RESULT_TYPES if query.form == "SELECT" else conneg.RDF_TYPES
     offers = {**table, "html": "text/html"}
-    if wanted:
-        media = conneg.by_format(wanted, offers)
-        if media is None:
-            abort(406, f"{query.name} answers in {', '.join(offers)}")
+    if suffix:
+        return conneg.by_format(suffix, offers) or abort(
+            406, f"{query.name} answers in {', '.join(offers)}, not .{suffix}"
+        )
+    media = conneg.by_format(formats, offers)  # a name on offer nowhere: Accept decides
+    if media is not None:
         return media
     media = conneg.choose(request.headers.get("Accept"), [*table.values(), "text/html"])
     if media is None:
@@ -219,7 +231,7 @@ def _charset(media: str) -> str:
 @blueprint.route("/openapi.json")
 def openapi_document() -> Response:
     document = openapi(catalogue(), request.url_root)
-    return Response(json.dumps(document, indent=1), content_type="application/json", headers=CORS)
+    return Response(json.dumps(document, indent=1), content_type="application/json")
 
 
 @blueprint.route("/.well-known/sparql-examples")
@@ -231,9 +243,4 @@ def sparql_examples() -> Response:
     if media is None:
         abort(406, "the examples are available as Turtle, JSON-LD or N-Triples")
     graph = examples(catalogue(), request.url_root, url_for("sparql.sparql", _external=True))
-    fmt = {
-        "text/turtle": "turtle",
-        "application/ld+json": "json-ld",
-        "application/n-triples": "nt",
-    }[media]
-    return Response(graph.serialize(format=fmt), content_type=_charset(media), headers=CORS)
+    return Response(serialize(graph, media), content_type=_charset(media), headers=VARY)

@@ -8,6 +8,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from rcsgraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES
+from rcsgraph.publish.rdfdoc import serialize
 from rcsgraph.queries import load_catalogue
 from rcsgraph.sparql import conneg
 from rcsgraph.sparql.endpoint import Endpoint, NotAcceptable
@@ -21,13 +22,8 @@ from rcsgraph.web.service import publication
 blueprint = Blueprint("sparql", __name__)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
-    "Access-Control-Expose-Headers": "X-Row-Cap, Warning, Retry-After",
-}
-SD_TYPES = {"html": "text/html", **{k: conneg.RDF_TYPES[k] for k in ("ttl", "jsonld", "rdf", "nt")}}
+#: The service description: RDF for programs (no Accept, ``*/*``), the editor for browsers.
+SD_TYPES = {**{k: conneg.RDF_TYPES[k] for k in ("ttl", "jsonld", "rdf", "nt")}, "html": "text/html"}
 #: The editor's own assets: CodeMirror 5 and its SPARQL mode as built into static/vendor/.
 EDITOR_HEAD = (
     '<link rel="stylesheet" href="/static/vendor/codemirror/lib/codemirror.css">'
@@ -52,7 +48,7 @@ def endpoint() -> Endpoint:
     return found
 
 
-# Flask's automatic OPTIONS answer would shadow the CORS preflight below.
+# OPTIONS: CORS preflights are answered before Flask (web/cors.py); a plain one gets Allow.
 @blueprint.route("/sparql", methods=["GET", "POST"], provide_automatic_options=False)
 def sparql() -> Response:
     """Answer a query or update; without one, describe the service."""
@@ -66,7 +62,7 @@ def sparql() -> Response:
             kind=operation.kind,
             text=operation.text,
             accept=request.headers.get("Accept"),
-            format=request.args.get("format"),
+            format=",".join(operation.formats) or None,
             authorization=request.headers.get("Authorization"),
             default_graphs=operation.default_graphs,
             named_graphs=operation.named_graphs,
@@ -78,14 +74,14 @@ def sparql() -> Response:
 
 @blueprint.route("/sparql", methods=["OPTIONS"])
 def preflight() -> Response:
-    return Response(status=204, headers=CORS)
+    return Response(status=204, headers={"Allow": "GET, POST, OPTIONS"})
 
 
 def _response(answer: Answer) -> Response:
     media = answer.media_type
     if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
         media += "; charset=utf-8"
-    headers = {**CORS, **answer.headers, "Vary": "Accept"}
+    headers = {**answer.headers, "Vary": "Accept"}
     return Response(answer.body, status=200, content_type=media, headers=headers)
 
 
@@ -95,13 +91,13 @@ def editor(query: str) -> Response:
     return Response(
         _page(graph, request.base_url, query),
         content_type="text/html; charset=utf-8",
-        headers={**CORS, "Vary": "Accept"},
+        headers={"Vary": "Accept"},
     )
 
 
 def service_description() -> Response:
     """The SPARQL Service Description of this endpoint, as RDF or as an HTML page."""
-    wanted = conneg.by_format(request.args.get("format"), SD_TYPES)
+    wanted = conneg.by_format(request.args.getlist("format"), SD_TYPES)
     media = wanted or conneg.choose(request.headers.get("Accept"), list(SD_TYPES.values()))
     if media is None:
         raise NotAcceptable(
@@ -112,18 +108,12 @@ def service_description() -> Response:
         return Response(
             _page(graph, request.base_url),
             content_type="text/html; charset=utf-8",
-            headers={**CORS, "Vary": "Accept"},
+            headers={"Vary": "Accept"},
         )
-    fmt = {
-        "text/turtle": "turtle",
-        "application/ld+json": "json-ld",
-        "application/rdf+xml": "xml",
-        "application/n-triples": "nt",
-    }[media]
     return Response(
-        graph.serialize(format=fmt),
+        serialize(graph, media),  # deterministic: the same service, the same bytes
         content_type=media + "; charset=utf-8",
-        headers={**CORS, "Vary": "Accept"},
+        headers={"Vary": "Accept"},
     )
 
 
