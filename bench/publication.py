@@ -221,7 +221,7 @@ def report(found: dict[str, Any]) -> str:
         f"# Publication at {found['size']}: every route, first request after start and repeated",
         "",
         f"`python bench/publication.py --size {found['size']} --baseline {found['baseline']}` "
-        "on the machine below. rcsgraph as of `{found['baseline']}` (before) and now, serving "
+        f"on the machine below. rcsgraph as of `{found['baseline']}` (before) and now, serving "
         "the same store built now. First: the first request after the server started; repeat: "
         "the median of three more. `timeout` is no answer within the limit (the server was "
         "then restarted for the next route).",

@@ -110,11 +110,10 @@ def _deriver(quiet: bool) -> "build.Derive":
 
     def run(store: "OxigraphStore", folder: Path, previous: Path | None, changed: Any) -> None:
         before = folder.parent / previous.name if previous is not None else None
-        usable = changed is not None and before is not None and derive.is_complete(before)
-        if usable and derive.read_manifest(before).get("id_space") == id_space:  # type: ignore[arg-type]
+        if changed is not None and before is not None and derive.is_complete(before, id_space):
             say("updating the previous generation's")
             with Opened(previous, read_only=True) as old:
-                increment.increment(store.store, old.store, before, changed, folder, id_space)  # type: ignore[arg-type]
+                increment.increment(store.store, old.store, before, changed, folder, id_space)
             return
         derive.derive(store.store, folder, id_space, progress=say)
 

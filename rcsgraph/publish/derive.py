@@ -29,6 +29,9 @@ from rcsgraph.store.oxigraph import OxigraphStore
 #: Bumped when what ``derive`` writes changes: a reader ignores a folder of another version.
 VERSION = 1
 MANIFEST = "publication.json"
+#: A few bytes saying which version wrote the folder for which IRI space: a server checks it
+#: at start without reading the manifest.
+STAMP = "derived.json"
 #: Most things listed on the home page and offered as suggestions of one kind.
 LISTED = 2000
 #: Most events on the home page's timeline (the catalogue's ``timeline`` query has them all).
@@ -61,7 +64,7 @@ def derive(
         _write_manifest(staging, store, union, id_space, say)
         say("labels")
         labels.write(labels.rows(OxigraphStore.wrap(union), id_space), staging)
-        finish(staging, folder)
+        finish(staging, folder, id_space)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -74,8 +77,9 @@ def staging_for(folder: Path) -> Path:
     return staging
 
 
-def finish(staging: Path, folder: Path) -> None:
-    """Flush ``staging`` to disk and move it into place as ``folder``."""
+def finish(staging: Path, folder: Path, id_space: str) -> None:
+    """Stamp ``staging``, flush it to disk and move it into place as ``folder``."""
+    _stamp(staging, id_space)
     _sync(staging)
     _publish(staging, folder)
 
@@ -131,13 +135,19 @@ def _publish(staging: Path, folder: Path) -> None:
         os.rename(staging, folder)
 
 
-def is_complete(folder: Path) -> bool:
-    """Whether ``folder`` holds artefacts this version of rcsgraph reads."""
+def is_complete(folder: Path, id_space: str | None = None) -> bool:
+    """Whether ``folder`` holds artefacts this version of rcsgraph reads (for ``id_space``)."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text())
+        stamp = json.loads((folder / STAMP).read_text())
     except (OSError, ValueError):
         return False
-    return bool(manifest.get("version") == VERSION and (folder / labels.INDEX).exists())
+    wanted = stamp.get("id_space") == id_space or id_space is None
+    return bool(stamp.get("version") == VERSION and wanted)
+
+
+def _stamp(staging: Path, id_space: str) -> None:
+    """Written last, so its presence means the folder is whole."""
+    (staging / STAMP).write_text(json.dumps({"version": VERSION, "id_space": id_space}) + "\n")
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

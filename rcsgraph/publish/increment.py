@@ -69,7 +69,7 @@ def increment(
             json.dumps(manifest, indent=1, sort_keys=True) + "\n"
         )
         _merge_labels(before, staging, source, new, id_space)
-        derive.finish(staging, folder)
+        derive.finish(staging, folder, id_space)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

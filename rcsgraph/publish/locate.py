@@ -157,7 +157,7 @@ class Deriving:
 
 
 def _usable(folder: Path, id_space: str) -> bool:
-    return derive.is_complete(folder) and derive.read_manifest(folder).get("id_space") == id_space
+    return derive.is_complete(folder, id_space)
 
 
 def _newest_change(folder: Path) -> int:
