@@ -92,13 +92,17 @@ def write_from_store(dataset: ox.Store, folder: Path) -> tuple[list[Dump], ox.St
     def quads(path: Path) -> None:
         dataset.dump(str(path), ox.RdfFormat.TRIG, prefixes=prefixes)
 
-    writers = {
-        "nt": triples,
-        "ttl": written_from_union("ttl"),
-        "jsonld": written_from_union("jsonld"),
-        "trig": quads,
-    }
-    return _write_all(folder, writers), union
+    def union_formats(folder: Path) -> None:
+        for fmt, write in (("nt", triples), ("ttl", written_from_union("ttl"))):
+            write(folder / name_of(fmt))
+        written_from_union("jsonld")(folder / name_of("jsonld"))
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Oxigraph writes without the GIL
+        done = [pool.submit(union_formats, folder), pool.submit(quads, folder / name_of("trig"))]
+        for future in done:
+            future.result()
+    return finish_all(folder, list(FORMATS)), union
 
 
 def union_store(dataset: ox.Store) -> ox.Store:
