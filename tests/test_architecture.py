@@ -66,8 +66,7 @@ def test_no_module_imports_a_later_layer() -> None:
         (module, target)
         for module, targets in GRAPH.items()
         for target in targets
-        if module != "rcsgraph"
-        and LAYERS.index(_layer(target)) > LAYERS.index(_layer(module))
+        if module != "rcsgraph" and LAYERS.index(_layer(target)) > LAYERS.index(_layer(module))
     ]
     assert upward == []
 

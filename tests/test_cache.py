@@ -69,7 +69,7 @@ def test_errors_are_not_kept_and_carry_no_tag(app: Flask) -> None:
 def test_writable_or_remote_stores_are_not_cached() -> None:
     assert answers_version({"kind": "disk", "path": "/x", "writable": True}) is None
     assert answers_version({"kind": "remote", "url": "http://example.org/sparql"}) is None
-    assert answers_version({"kind": "disk", "path": "/x/g-1"}) == "/x/g-1"
+    assert str(answers_version({"kind": "disk", "path": "/x/g-1"})).startswith("/x/g-1\x00")
 
 
 def test_the_cache_keeps_within_its_capacity() -> None:

@@ -13,8 +13,10 @@ clauses (``scan.with_using``), because Oxigraph's update API takes no dataset.
 
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rcsgraph.config import Settings
 from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError
@@ -23,7 +25,9 @@ from rcsgraph.sparql.executor import Pool
 from rcsgraph.sparql.job import Job
 from rcsgraph.sparql.results import Answer
 from rcsgraph.sparql.scan import Scan, scan, with_using
-from rcsgraph.store.base import Results, Term
+
+if TYPE_CHECKING:  # rdflib is not imported on the way to a first answer
+    from rcsgraph.store.base import Results, Term
 
 
 class Refused(InputError):
@@ -59,10 +63,27 @@ class Request:
 class Endpoint:
     """Answers SPARQL requests from a pool of workers over one store."""
 
-    def __init__(self, settings: Settings, pool: Pool, graphs: set[str]) -> None:
-        self.settings, self.pool, self.graphs = settings, pool, graphs
+    def __init__(
+        self, settings: Settings, pool: Pool, graphs: "set[str] | Callable[[], set[str]]"
+    ) -> None:
+        """``graphs``: the named graphs of the store, or how to list them when first needed."""
+        self.settings, self.pool = settings, pool
+        self._graphs: set[str] | None = graphs if isinstance(graphs, set) else None
+        self._list_graphs = None if isinstance(graphs, set) else graphs
         if settings.update_token:
             pool.serve_writes()
+
+    @property
+    def graphs(self) -> set[str]:
+        """The named graphs ``FROM`` may name (listed once, when first needed)."""
+        if self._graphs is None:
+            assert self._list_graphs is not None
+            self._graphs = self._list_graphs()
+        return self._graphs
+
+    @graphs.setter
+    def graphs(self, value: set[str]) -> None:
+        self._graphs = value
 
     def handle(self, request: Request) -> Answer:
         """Answer a query in the negotiated format, or run an update (token first)."""
@@ -104,11 +125,11 @@ class Endpoint:
         return Answer("text/plain", b"update done\n")
 
     def run_canned(
-        self, text: str, columns: tuple[str, ...], bindings: dict[str, Term], media: str
+        self, text: str, columns: tuple[str, ...], bindings: "dict[str, Term]", media: str
     ) -> Answer:
         """Run a catalogue query (its ``text``) with engine-bound parameters, showing only its
         ``columns`` when it is a SELECT."""
-        found = scan(text)
+        found = scanned(text)
         job = Job(
             kind="query",
             text=text,
@@ -121,7 +142,7 @@ class Endpoint:
         )
         return self._answer(job)
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
+    def query(self, text: str, bindings: "Mapping[str, Term] | None" = None) -> "Results":
         """Evaluate one of rcsgraph's own queries (not a client's: no checks, no cap) in a
         worker, with engine-bound ``bindings``; engine-neutral ``Results``, as ``Store.query``."""
         job = Job(kind="query", text=text, bindings=dict(bindings or {}))
@@ -138,7 +159,7 @@ class Endpoint:
                 f"refused by policy: the request is longer than {limits.max_query_length} "
                 "characters"
             )
-        found = scan(request.text, request.base_iri or "")
+        found = scanned(request.text, request.base_iri or "")
         if found.max_depth > limits.max_nesting:
             raise Refused(
                 f"refused by policy: the request nests deeper than {limits.max_nesting} levels"
@@ -208,6 +229,13 @@ class Endpoint:
         same = hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
         if scheme.lower() != "bearer" or not same:
             raise Unauthorized("updates need `Authorization: Bearer <token>`")
+
+
+@lru_cache(maxsize=512)
+def scanned(text: str, base: str = "") -> Scan:
+    """``scan``, remembered for the most recent requests: the same queries come again and again
+    (a page's, a client's lookups), and scanning costs more than the rest of the web side."""
+    return scan(text, base)
 
 
 _WHERE = re.compile(r"error at (\d+):(\d+): ")

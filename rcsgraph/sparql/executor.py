@@ -9,6 +9,7 @@ replacement is ready in milliseconds plus the store's opening time.
 
 import contextlib
 import multiprocessing
+import os
 import queue
 import threading
 from typing import Any
@@ -65,6 +66,31 @@ def start_fork_server() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+
+
+def share_fork_server() -> None:
+    """Use the fork server of the process this one was forked from (an HTTP server process
+    forked by granian from ``rcsgraph serve``): one fork server for all of them, started once.
+
+    ``multiprocessing`` checks that its fork server is alive with ``waitpid``, which only the
+    process that started it may call; here the check is whether that process still exists,
+    and a fork server of this process's own is started when it does not."""
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver
+    inherited = server._forkserver_pid
+    if inherited is None or "ensure_running" in vars(server):
+        return
+
+    def ensure_running() -> None:
+        try:
+            os.kill(inherited, 0)
+        except ProcessLookupError:
+            del server.ensure_running
+            server._forkserver_pid = None
+            server.ensure_running()
+
+    server.ensure_running = ensure_running
 
 
 class Pool:

@@ -16,18 +16,14 @@ from rcsgraph.sparql.endpoint import Endpoint, NotAcceptable
 from rcsgraph.sparql.endpoint import Request as SparqlRequest
 from rcsgraph.sparql.results import Answer
 from rcsgraph.web import protocol
+from rcsgraph.web.direct import CORS as CORS  # also the catalogue's
+from rcsgraph.web.direct import answer_headers
 from rcsgraph.web.pages.explorer_page import STYLE as MAP_STYLE
 from rcsgraph.web.pages.shell import page
 
 blueprint = Blueprint("sparql", __name__)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
-    "Access-Control-Expose-Headers": "X-Row-Cap, Warning, Retry-After",
-}
 SD_TYPES = {"html": "text/html", **{k: conneg.RDF_TYPES[k] for k in ("ttl", "jsonld", "rdf", "nt")}}
 #: Things whose labels the editor shows in its results (beyond, it shows compact IRIs).
 LABELLED = 2000
@@ -85,11 +81,8 @@ def preflight() -> Response:
 
 
 def _response(answer: Answer) -> Response:
-    media = answer.media_type
-    if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
-        media += "; charset=utf-8"
-    headers = {**CORS, **answer.headers, "Vary": "Accept"}
-    return Response(answer.body, status=200, content_type=media, headers=headers)
+    """The answer with the same headers as from ``rcsgraph.web.direct``."""
+    return Response(answer.body, status=200, headers=answer_headers(answer))
 
 
 def editor(query: str) -> Response:
