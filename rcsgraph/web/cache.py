@@ -14,6 +14,8 @@ documents, catalogue answers, descriptions and ``/sparql`` alike.
   HEAD is answered from a GET's kept answer.
 - ``Cache-Control: no-cache`` evaluates afresh and keeps the new answer; ``no-store``
   bypasses the cache. A request with ``Authorization`` is never answered from it.
+- Requests for the same answer that arrive while it is being evaluated wait for it rather
+  than evaluate it again (many clients at once on a page nobody asked for yet).
 - Only 200 answers are kept (errors, 404 and redirects are evaluated each time: they are cheap
   or must be retried), at most ``largest`` bytes each, ``capacity`` bytes in all, least
   recently used out first. An answer marked ``X-Rcsgraph-No-Cache`` (a dump streamed from a
@@ -37,6 +39,7 @@ WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 NO_CACHE_HEADER = "X-Rcsgraph-No-Cache"
 _VARY_OK = {"accept", "origin"}  # the key has Accept; CORS answers are the same for any Origin
 _OVERHEAD = 256  # bytes counted per kept answer besides its body and headers
+_WAIT_FOR_ANOTHER = 60.0  # seconds a request waits for the same one's evaluation, at most
 
 
 class _Kept:
@@ -58,6 +61,7 @@ class AnswerCache:
         self.kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.pending: dict[tuple[str, ...], threading.Event] = {}  # keys being evaluated
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -75,19 +79,42 @@ class AnswerCache:
             environ.get("HTTP_ACCEPT", ""),
         )
         wanted = environ.get("HTTP_IF_NONE_MATCH")
-        found = None if "no-cache" in control else self.kept.get(key)
+        fresh = "no-cache" in control
+        found = None if fresh else self.kept.get(key)
         if found is not None:
-            with self.lock:
-                if key in self.kept:
-                    self.kept.move_to_end(key)
-            if wanted and _matches(wanted, found.etag, exists=True):
-                return _not_modified(start_response, found.etag, found.headers)
-            start_response("200 OK", found.headers)
-            return [found.body if method == "GET" else b""]
+            return self._kept(environ, start_response, key, found)
         etag = self._etag(key)
         if wanted and _matches(wanted, etag, exists=False):
             return _not_modified(start_response, etag, [("Vary", "Accept")])
-        return self._evaluate(environ, start_response, key, etag)
+        if fresh:
+            return self._evaluate(environ, start_response, key, etag)
+        with self.lock:  # one evaluation of a request at a time: the others wait for its answer
+            pending = self.pending.get(key)
+            if pending is None:
+                self.pending[key] = threading.Event()
+        if pending is not None:
+            pending.wait(_WAIT_FOR_ANOTHER)
+            found = self.kept.get(key)
+            if found is not None:
+                return self._kept(environ, start_response, key, found)
+            return self._evaluate(environ, start_response, key, etag)
+        try:
+            return self._evaluate(environ, start_response, key, etag)
+        finally:
+            with self.lock:
+                self.pending.pop(key).set()
+
+    def _kept(
+        self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], found: "_Kept"
+    ) -> Iterable[bytes]:
+        with self.lock:
+            if key in self.kept:
+                self.kept.move_to_end(key)
+        wanted = environ.get("HTTP_IF_NONE_MATCH")
+        if wanted and _matches(wanted, found.etag, exists=True):
+            return _not_modified(start_response, found.etag, found.headers)
+        start_response("200 OK", found.headers)
+        return [found.body if environ.get("REQUEST_METHOD") == "GET" else b""]
 
     def _evaluate(
         self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], etag: str

@@ -18,6 +18,7 @@ from rcsgraph.sparql.executor import Pool
 def current_generation(store: Path) -> Path:
     """The generation ``STORE/current`` points at (as ``rcsgraph.store.generations`` reads the
     link, without importing the store package), or ``StoreError``."""
+    store = Path(store)
     link = store / "current"
     if not link.is_symlink():
         raise StoreError(f"{store}: no store here (run `rcsgraph load --store`)")
