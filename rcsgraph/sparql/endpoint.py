@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rcsgraph.config import Settings
 from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError
@@ -27,6 +27,7 @@ from rcsgraph.sparql.results import Answer
 from rcsgraph.sparql.scan import Scan, scan, with_using
 
 if TYPE_CHECKING:  # rdflib is not imported on the way to a first answer
+    from rcsgraph.sparql.local import LocalQueries
     from rcsgraph.store.base import Results, Term
 
 
@@ -64,10 +65,15 @@ class Endpoint:
     """Answers SPARQL requests from a pool of workers over one store."""
 
     def __init__(
-        self, settings: Settings, pool: Pool, graphs: "set[str] | Callable[[], set[str]]"
+        self,
+        settings: Settings,
+        pool: Pool,
+        graphs: "set[str] | Callable[[], set[str]]",
+        local: "LocalQueries | None" = None,
     ) -> None:
-        """``graphs``: the named graphs of the store, or how to list them when first needed."""
-        self.settings, self.pool = settings, pool
+        """``graphs``: the named graphs of the store, or how to list them when first needed;
+        ``local``: where rcsgraph's own queries run without a worker, if anywhere."""
+        self.settings, self.pool, self.local = settings, pool, local
         self._graphs: set[str] | None = graphs if isinstance(graphs, set) else None
         self._list_graphs = None if isinstance(graphs, set) else graphs
         if settings.update_token:
@@ -95,9 +101,9 @@ class Endpoint:
         media = self.negotiate(request, found)
         return self._answer(self._job(request, found, media))
 
-    def _answer(self, job: Job) -> Answer:
+    def _answer(self, job: Job, own: bool = False) -> Answer:
         """Run ``job``; a cut answer says so in its headers (the cap is never silent)."""
-        reply = self.pool.run(job, self.settings.timeout)
+        reply = self._own(job) if own else self.pool.run(job, self.settings.timeout)
         _raise_for(reply)
         answer: Answer = reply[1]
         if answer.truncated:
@@ -140,16 +146,25 @@ class Endpoint:
             bindings=dict(bindings),
             columns=columns if found.form == "SELECT" else None,
         )
-        return self._answer(job)
+        return self._answer(job, own=True)
 
     def query(self, text: str, bindings: "Mapping[str, Term] | None" = None) -> "Results":
-        """Evaluate one of rcsgraph's own queries (not a client's: no checks, no cap) in a
-        worker, with engine-bound ``bindings``; engine-neutral ``Results``, as ``Store.query``."""
+        """Evaluate one of rcsgraph's own queries (not a client's: no checks, no cap) here or
+        in a worker (see ``_own``), with engine-bound ``bindings``; engine-neutral ``Results``,
+        as ``Store.query``."""
         job = Job(kind="query", text=text, bindings=dict(bindings or {}))
-        reply = self.pool.run(job, self.settings.timeout)
+        reply = self._own(job)
         _raise_for(reply)
         results: Results = reply[1]
         return results
+
+    def _own(self, job: Job) -> tuple[str, Any]:
+        """The reply to one of rcsgraph's own queries: evaluated here when it can be (see
+        ``rcsgraph.sparql.local``), else by a worker."""
+        reply = self.local.run(job, self.settings.timeout) if self.local else None
+        if reply is None:
+            reply = self.pool.run(job, self.settings.timeout)
+        return reply
 
     def check(self, request: Request) -> Scan:
         """Refuse what is too large, too deep or reaches outside the store, before evaluation."""

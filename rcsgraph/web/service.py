@@ -13,6 +13,7 @@ from rcsgraph.config import Settings
 from rcsgraph.errors import StoreError
 from rcsgraph.sparql.endpoint import Endpoint
 from rcsgraph.sparql.executor import Pool
+from rcsgraph.sparql.local import LocalQueries, usable
 
 
 def current_generation(store: Path) -> Path:
@@ -62,4 +63,5 @@ def build_endpoint(settings: Settings) -> Endpoint:
     # A writable store is opened by one worker only: list its graphs before that worker starts.
     graphs = known_graphs(settings) if settings.update_token else partial(known_graphs, settings)
     pool = Pool(spec, workers, wait=settings.queue_wait)
-    return Endpoint(settings, pool, graphs)
+    local = LocalQueries(spec) if usable(spec) else None
+    return Endpoint(settings, pool, graphs, local)
