@@ -36,6 +36,7 @@ def app_for(settings: Settings, target: str = "") -> Any:
     from rcsgraph.web import flask_app, front
     from rcsgraph.web.service import build_endpoint
 
+    stop = _hold_stop_signals()
     share_fork_server()
     endpoint = build_endpoint(settings)
     atexit.register(endpoint.pool.close)
@@ -43,7 +44,29 @@ def app_for(settings: Settings, target: str = "") -> Any:
     timer = threading.Timer(PAGES_AFTER, pages.build)
     timer.daemon = True
     timer.start()
+    threading.Thread(target=_pass_on, args=(stop,), daemon=True).start()
     return front(pages, settings, endpoint)
+
+
+def _hold_stop_signals() -> list[int]:
+    """Catch SIGINT and SIGTERM while this process starts: granian installs its own handlers
+    only once the application is built, and a signal that came before would be lost (the
+    process would then never stop). ``_pass_on`` sends it again once granian listens for it."""
+    import signal
+
+    caught: list[int] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda number, frame: caught.append(number))
+    return caught
+
+
+def _pass_on(caught: list[int]) -> None:
+    import os
+    import time
+
+    time.sleep(0.5)  # granian's handlers are in place right after the application is returned
+    for number in caught[:1]:
+        os.kill(os.getpid(), number)
 
 
 class Deferred:
