@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from rcsgraph.sparql.endpoint import Endpoint
 
-#: The most bytes of request line and headers (431 beyond), as waitress read before.
+#: The most bytes of request line and headers (431 beyond): what waitress read before granian.
 HEAD_CAP = 256 * 1024
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
