@@ -157,6 +157,13 @@ def measure(args: argparse.Namespace, name: str, generation: Path) -> dict[str, 
                 cached = wrk_get(url, {"Accept": JSON}, 8, secs)
                 out["lookups"][server.name + " cached"] = cached
             print(f"  lookups {server.name}: {out['lookups'][server.name]}", file=sys.stderr)
+        path, headers = pages(args.base_iri, entities)["society page"]
+        out["society_32"] = {}
+        for server in ours:
+            url = f"http://127.0.0.1:{server.port}{path}"
+            out["society_32"][server.name] = wrk_get(url, {**headers, **fresh}, 32, secs)
+            if server.name == "rcsgraph":
+                out["society_32"]["rcsgraph cached"] = wrk_get(url, headers, 32, secs)
         out["pages"] = {}
         out["paths"] = {k: v[0] for k, v in pages(args.base_iri, entities).items()}
         for label, (path, headers) in pages(args.base_iri, entities).items():
@@ -170,13 +177,6 @@ def measure(args: argparse.Namespace, name: str, generation: Path) -> dict[str, 
             print(
                 f"  {label}: { {k: v['requests_per_s'] for k, v in per.items()} }", file=sys.stderr
             )
-        path, headers = pages(args.base_iri, entities)["society page"]
-        out["society_32"] = {}
-        for server in ours:
-            url = f"http://127.0.0.1:{server.port}{path}"
-            out["society_32"][server.name] = wrk_get(url, {**headers, **fresh}, 32, secs)
-            if server.name == "rcsgraph":
-                out["society_32"]["rcsgraph cached"] = wrk_get(url, headers, 32, secs)
         if name in args.load:
             out["load"] = {s.name: load_sh(s, args.load_seconds) for s in ours}
         out["memory"] = {s.name: s.memory_mb() for s in running}
