@@ -22,6 +22,11 @@ def _x(value: float) -> str:
     return "-" if value != value else f"{value:.2f}x"
 
 
+def _div(a: float, b: float) -> float:
+    """a / b, or nan when b is 0 or not a number (a server that answered nothing in time)."""
+    return a / b if b and b == b else float("nan")
+
+
 def _errors(figures: dict[str, Any]) -> int:
     return int(figures.get("errors", 0)) + int(figures.get("non_2xx", 0))
 
@@ -52,6 +57,14 @@ def render(raw: dict[str, Any]) -> list[str]:
     lines += ["", *_targets(raw)]
     for name, found in raw["stores"].items():
         lines += ["", f"## {name}", ""]
+        run = found.get("run")
+        if run:
+            load = " ".join(f"{x:.2f}" for x in run.get("load_average") or [])
+            lines += [
+                f"Measured in one run finished {run['finished']} at commit {run['commit']}"
+                f" (`{run['command']}`; load average {load} at its start).",
+                "",
+            ]
         lines += _lookups(found) + _pages(found) + _society(found) + _load(found)
         lines += _starts(found) + _queries(found) + _memory(found)
     return lines + PROFILE
@@ -69,14 +82,16 @@ def _targets(raw: dict[str, Any]) -> list[str]:
     for found in raw["stores"].values():
         native = _rate(found["lookups"].get("oxigraph"))
         ours = _rate(found["lookups"].get("rcsgraph"))
-        rows.setdefault("point lookups afresh ≥ 0.25x native", []).append(_x(ours / native))
-        repeated = {k: _rate(v.get("rcsgraph cached")) / native for k, v in found["pages"].items()}
-        low = min(repeated, key=lambda k: repeated[k])
+        rows.setdefault("point lookups afresh ≥ 0.25x native", []).append(_x(_div(ours, native)))
+        repeated = {
+            k: _div(_rate(v.get("rcsgraph cached")), native) for k, v in found["pages"].items()
+        }
+        low = min(repeated, key=lambda k: repeated[k] if repeated[k] == repeated[k] else 0)
         rows.setdefault("repeated GETs ≥ 0.5x native (lowest)", []).append(
             f"{_x(repeated[low])} ({low})"
         )
         gains = {
-            k: _rate(v.get("rcsgraph")) / _rate(v.get("rcsgraph-before"))
+            k: _div(_rate(v.get("rcsgraph")), _rate(v.get("rcsgraph-before")))
             for k, v in found["pages"].items()
             if k != "catalogue answer"
         }
@@ -168,7 +183,7 @@ def _lookups(found: dict[str, Any]) -> list[str]:
         server = name.removesuffix(" cached")
         rate = _rate(figures)
         lines.append(
-            f"| {server} {mode} | {_n(rate)} | {_x(rate / native)} | {_ms(figures['p50_s'])} "
+            f"| {server} {mode} | {_n(rate)} | {_x(_div(rate, native))} | {_ms(figures['p50_s'])} "
             f"| {_ms(figures['p99_s'])} | {_errors(figures)} |"
         )
     return [*lines, ""]
@@ -191,8 +206,8 @@ def _pages(found: dict[str, Any]) -> list[str]:
         errors = sum(_errors(f) for f in per.values())
         path = f"`{found.get('paths', {}).get(label, '')}`"
         lines.append(
-            f"| {label} | {path} | {_n(before)} | {_n(now)} | {_x(now / before)} | {_n(repeated)} "
-            f"| {_x(repeated / native)} | {errors} |"
+            f"| {label} | {path} | {_n(before)} | {_n(now)} | {_x(_div(now, before))} "
+            f"| {_n(repeated)} | {_x(_div(repeated, native))} | {errors} |"
         )
     return [*lines, ""]
 
@@ -259,7 +274,7 @@ def _queries(found: dict[str, Any]) -> list[str]:
         rows = per["oxigraph"].get("rows")
         cells = " | ".join(_ms(mids[n]) for n in names)
         lines.append(
-            f"| `{query}` | {rows} | {cells} | {_x(mids['rcsgraph'] / mids['oxigraph'])} |"
+            f"| `{query}` | {rows} | {cells} | {_x(_div(mids['rcsgraph'], mids['oxigraph']))} |"
         )
     return [*lines, ""]
 

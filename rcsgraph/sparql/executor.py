@@ -99,7 +99,10 @@ class Pool:
 
     def __init__(self, spec: dict[str, Any], size: int, wait: float = 30.0) -> None:
         self.spec, self.wait = spec, wait
-        self.idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: the worker that answered last answers next, its engine's caches
+        # warm; the others take over only when it is busy (FIFO spread the same query over
+        # every worker, each reading the store into its own caches: 1.3-1.6x slower at 1M).
+        self.idle: queue.Queue[_Worker] = queue.LifoQueue()
         self.all: set[_Worker] = set()
         self.lock = threading.Lock()
         self._add(max(1, size))  # started together: they open the store at the same time
