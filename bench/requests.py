@@ -11,7 +11,8 @@ serve --store`` now. Then, servers interleaved (the order rotates each round):
 - cold start: seconds from starting the command to its first answer (``--starts`` times);
 - heavy queries (the native server's median at least 10 ms) over HTTP, medians, while the
   servers are idle (pages at 1M leave evaluations running after wrk stops);
-- point lookups evaluated afresh (``Cache-Control: no-cache``) with wrk at 8 connections;
+- point lookups evaluated afresh (``Cache-Control: no-cache``) with wrk at 8 connections, in
+  ``--rounds`` short runs alternating between the servers (the median run is reported);
 - the same lookup, pages, documents and catalogue answers requested again and again (cache);
 - the same pages evaluated afresh, now and at the baseline;
 - 32 connections on the society's page: p99 and errors, afresh and repeated;
@@ -98,6 +99,27 @@ def wrk_get(url: str, headers: dict[str, str], connections: int, seconds: float)
     return parse(done.stdout)
 
 
+def lookups(running: list[Server], iri: str, rounds: int, seconds: float) -> dict[str, Any]:
+    """wrk on the point lookup, afresh (and repeated for rcsgraph), in ``rounds`` short runs
+    that alternate between the servers (the order rotating), so that a change in the load
+    of a shared machine falls on all of them; per server, the run of median throughput."""
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for turn in range(rounds):
+        for server in rotate(running, turn):
+            url = lookup_url(server, iri)
+            wanted = {server.name: {"Accept": JSON, "Cache-Control": "no-cache"}}
+            if server.name != "oxigraph":
+                wanted[server.name + " cached"] = {"Accept": JSON}
+            for name, headers in wanted.items():
+                runs.setdefault(name, []).append(wrk_get(url, headers, 8, seconds / rounds))
+    found = {}
+    for name, each in runs.items():
+        ordered = sorted(each, key=lambda f: f["requests_per_s"])
+        found[name] = {**ordered[len(ordered) // 2], "runs": [f["requests_per_s"] for f in each]}
+        print(f"  lookups {name}: {found[name]['runs']}", file=sys.stderr)
+    return found
+
+
 def warm(url: str, headers: dict[str, str]) -> None:
     """One GET of ``url``, so that the repeated figures measure the kept answer."""
     import contextlib
@@ -158,14 +180,7 @@ def measure(args: argparse.Namespace, name: str, generation: Path) -> dict[str, 
             chosen = {q: texts[q] for q in HEAVY if q in texts}
             args.rdflib_repeats = 0
             out["queries"] = latencies(running, chosen, args, probe)
-        out["lookups"] = {}
-        for server in running:
-            url = lookup_url(server, entities["country"])
-            out["lookups"][server.name] = wrk_get(url, {"Accept": JSON, **fresh}, 8, secs)
-            if server.name != "oxigraph":
-                cached = wrk_get(url, {"Accept": JSON}, 8, secs)
-                out["lookups"][server.name + " cached"] = cached
-            print(f"  lookups {server.name}: {out['lookups'][server.name]}", file=sys.stderr)
+        out["lookups"] = lookups(running, entities["country"], args.rounds, secs)
         path, headers = pages(args.base_iri, entities)["society page"]
         out["society_32"] = {}
         for server in ours:  # repeated first: evaluations left over from afresh would delay it
@@ -224,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default="05bc04c", help="rcsgraph as of this revision")
     parser.add_argument("--wrk-seconds", type=float, default=6.0)
     parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating lookup runs")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per heavy query")
     parser.add_argument("--query-timeout", type=float, default=120.0)
     parser.add_argument("--heavy", default="1M", help="stores whose heavy queries are timed")
@@ -270,7 +286,7 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def vars_of(args: argparse.Namespace) -> dict[str, Any]:
-    keep = ("baseline", "wrk_seconds", "starts", "repeats", "load_seconds", "store")
+    keep = ("baseline", "wrk_seconds", "starts", "rounds", "repeats", "load_seconds", "store")
     found = {k: getattr(args, k) for k in keep}
     found["command"] = "bench/requests.py " + " ".join(sys.argv[1:])
     return found

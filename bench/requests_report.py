@@ -175,6 +175,9 @@ def _lookups(found: dict[str, Any]) -> list[str]:
     lines = [
         "### Point lookups: `SELECT ?p ?o { <country> ?p ?o }`, 8 connections",
         "",
+        "Short runs alternating between the servers; the median run of each (all runs' requests/s"
+        " in the JSON).",
+        "",
         "| server | requests/s | of oxigraph | p50 | p99 | errors |",
         "|---|---:|---:|---:|---:|---:|",
     ]
