@@ -151,7 +151,8 @@ PROFILE = [
     " means fewer hops (several requests per round trip) or an engine that can be cancelled.",
     "- **Threads**: 8 threads per process (the default, so that slow pages do not block cache"
     " hits) contend for the GIL and 2 workers; with 2-3 threads lookups were up to 1.5-2x"
-    " faster afresh in short trials, at the price of head-of-line blocking behind slow pages.",
+    " faster afresh in short, noisy trials, at the price of more head-of-line blocking behind"
+    " slow pages; the default stays at 8.",
     "- **Pages evaluated afresh**: the society's page spends about a third of its time in its"
     " five queries (now evaluated in the web process: no pickled rdflib terms, no hop; 1.2-1.5x"
     " faster alone) and two thirds building rdflib graphs and HTML in `rcsgraph.publish` and"
@@ -160,7 +161,14 @@ PROFILE = [
     " publication layer's work (derived artefacts per generation), not the request path's: a"
     " 10x gain afresh is not reachable from the request path alone.",
     "- **Repeated GETs** never reach Flask: a hit is a dictionary lookup and one write, 15-30k"
-    " requests/s on this machine, above the native server's lookups.",
+    " requests/s on this machine, above the native server's lookups. But a hit runs on the"
+    " same threads as the evaluations: at 1M the catalogue page and `/` take longer than a wrk"
+    " run, the requests wrk abandoned go on being evaluated, and the hits queue behind them"
+    " (the low repeated figures at 1M, and a `/` that never finished). Kept answers only help"
+    " once a page can be made at all; making those pages cheap is the publication layer's work.",
+    "- **Noise**: the machine was shared (load average 4-6 at the start of the run); the native"
+    " server's lookups alone varied from 6,000 to 20,000 requests/s between runs of this day,"
+    " and our afresh lookups from 0.16x to 0.32x of it; hence the alternating short runs.",
     "- **Cold start**: `rcsgraph serve` imports granian (asyncio) and the endpoint (the scan's"
     " expressions are compiled once, before the server processes are forked), starts the fork"
     " server at once (it imports pyoxigraph and the worker in parallel), and the server"
