@@ -17,8 +17,10 @@ class Settings:
     store: Path | None = None  # an on-disk store folder; None serves the bundled graph
     endpoint: str | None = None  # a remote SPARQL endpoint to serve instead of a local store
     timeout: float = 30.0  # seconds a query may run before it is stopped (503)
-    workers: int = 2  # query worker processes
-    threads: int = 8  # HTTP threads of the WSGI server
+    workers: int = 2  # query worker processes of each HTTP server process
+    processes: int = 2  # HTTP server processes sharing the port
+    threads: int = 8  # threads per HTTP server process
+    cache_bytes: int = 64 * 2**20  # answers kept per process, in bytes (an immutable store)
     row_cap: int = 10_000  # most rows or triples in one answer (announced when reached)
     body_cap: int = 1_000_000  # largest request body, in bytes (413 beyond)
     max_query_length: int = 100_000  # characters (400 beyond)

@@ -1,20 +1,22 @@
 """Live rcsgraph endpoints for tests, on free loopback ports, and a plain HTTP client for them.
 
-``serving(**settings)`` runs ``create_app`` under waitress in a thread (real HTTP on 127.0.0.1,
-real worker processes) and stops both afterwards. ``cli_serving(*args)`` runs ``rcsgraph serve``
-as a subprocess instead. ``call`` sends exactly the request it is given: ``http.client`` adds no
+``serving(**settings)`` runs the server of ``rcsgraph serve`` (granian, real HTTP on 127.0.0.1,
+real worker processes) in a subprocess and stops it afterwards; ``cli_serving(*args)`` runs
+``rcsgraph serve`` itself. ``call`` sends exactly the request it is given: ``http.client`` adds no
 Content-Type of its own, which the protocol tests need (they send bodies without one).
 """
 
 import http.client
 import json
+import multiprocessing
+import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +24,8 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-import waitress
-from waitress import wasyncore
 
 from rcsgraph.config import Settings
-from rcsgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -126,28 +125,56 @@ def _headers(given: Mapping[str, str]) -> dict[str, str]:
 
 @contextmanager
 def serving(**overrides: Any) -> Iterator[Endpoint]:
-    """``create_app(Settings(**overrides))`` under waitress on a free port, in a thread.
+    """The HTTP server of ``rcsgraph serve`` (granian) over ``Settings(**overrides)``, in a
+    process forked from this one, on a free port; stopped (SIGTERM, its graceful shutdown)
+    afterwards. Forked, it shares this process's hash seed, so answers that rdflib serializes
+    come out in the same order as here.
 
     Settings are built directly (not from the environment), so tests do not depend on
-    ``RCSGRAPH_*`` variables of the machine they run on.
+    ``RCSGRAPH_*`` variables of the machine they run on; one server process unless
+    ``processes`` is given, so that a test's worker count is the server's.
     """
-    app = create_app(Settings(**overrides))
-    try:
-        server = waitress.create_server(
-            app, host="127.0.0.1", port=0, threads=Settings(**overrides).threads, ident=None
+    settings = Settings(**{"processes": 1, **overrides})
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="rcsgraph-serving-") as folder:
+        log = Path(folder) / "server.log"
+        process = multiprocessing.get_context("fork").Process(
+            target=_serve, args=(settings, port, log), name="rcsgraph-serving"
         )
-        thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-        thread.start()
+        process.start()
         try:
-            yield Endpoint(f"http://127.0.0.1:{server.effective_port}/sparql")
+            yield _started(lambda: process.exitcode is not None, port, log)
         finally:
-            # Closing the sockets from the server's own loop (its trigger runs the function
-            # there) ends the loop at once, and without a race with it.
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-            thread.join(10)
-            server.task_dispatcher.shutdown()
-    finally:
-        app.extensions["rcsgraph"].pool.close()
+            process.terminate()
+            process.join(20)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _serve(settings: Settings, port: int, log: Path) -> None:
+    from rcsgraph.web.server import serve
+
+    with log.open("wb") as out:
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+    serve(settings, "127.0.0.1", port)
+
+
+def _started(stopped: Callable[[], bool], port: int, log: Path) -> Endpoint:
+    """The endpoint on ``port`` once it answers (or the error the server stopped with)."""
+    endpoint = Endpoint(f"http://127.0.0.1:{port}/sparql")
+    deadline = time.monotonic() + STARTUP_LIMIT_S
+    while True:
+        if stopped():
+            raise RuntimeError(f"the server stopped: {log.read_text(errors='replace')}")
+        try:
+            endpoint.call("GET", headers={"Accept": "text/turtle"}, timeout=5)
+            return endpoint
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def free_port() -> int:
@@ -162,27 +189,16 @@ def cli_serving(*args: str) -> Iterator[Endpoint]:
     """``rcsgraph serve --port N ARGS`` as a subprocess, stopped afterwards."""
     port = free_port()
     command = [sys.executable, "-m", "rcsgraph.cli", "serve", "--port", str(port), *args]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, text=True
-    )
-    endpoint = Endpoint(f"http://127.0.0.1:{port}/sparql")
-    try:
-        deadline = time.monotonic() + STARTUP_LIMIT_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"rcsgraph serve stopped: {process.communicate()[1]}")
-            try:
-                endpoint.call("GET", headers={"Accept": "text/turtle"}, timeout=5)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield endpoint
-    finally:
-        process.send_signal(signal.SIGINT)
+    with tempfile.TemporaryDirectory(prefix="rcsgraph-serve-") as folder:
+        log = Path(folder) / "server.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(command, stdout=out, stderr=out, cwd=ROOT)
         try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+            yield _started(lambda: process.poll() is not None, port, log)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -69,7 +69,7 @@ def test_errors_are_not_kept_and_carry_no_tag(app: Flask) -> None:
 def test_writable_or_remote_stores_are_not_cached() -> None:
     assert answers_version({"kind": "disk", "path": "/x", "writable": True}) is None
     assert answers_version({"kind": "remote", "url": "http://example.org/sparql"}) is None
-    assert answers_version({"kind": "disk", "path": "/x/g-1"}) == "/x/g-1"
+    assert str(answers_version({"kind": "disk", "path": "/x/g-1"})).startswith("/x/g-1\x00")
 
 
 def test_the_cache_keeps_within_its_capacity() -> None:
@@ -83,3 +83,108 @@ def test_the_cache_keeps_within_its_capacity() -> None:
         assert b"".join(cache(environ, lambda *args: None)) == f"q={n}".encode() * 10
     assert cache.size <= 100
     assert len(cache.kept) == cache.size // 30
+
+
+class Counting:
+    """A WSGI application that counts its calls and answers with ``headers`` and ``body``."""
+
+    def __init__(self, body: bytes = b"page", status: str = "200 OK", **headers: str) -> None:
+        self.calls, self.body, self.status = 0, body, status
+        self.headers = [("Content-Type", "text/html"), ("Vary", "Accept")]
+        self.headers += [(k.replace("_", "-"), v) for k, v in headers.items()]
+
+    def __call__(self, environ: dict[str, object], start_response: object) -> list[bytes]:
+        self.calls += 1
+        start_response(self.status, list(self.headers))  # type: ignore[operator]
+        return [self.body]
+
+
+def ask(cache: AnswerCache, path: str = "/doc/x", method: str = "GET", **headers: str):  # type: ignore[no-untyped-def]
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": ""}
+    environ.update({"HTTP_" + k.upper(): v for k, v in headers.items()})
+    seen: dict[str, object] = {}
+
+    def start_response(status: str, given: list[tuple[str, str]], exc_info: object = None) -> None:
+        seen["status"], seen["headers"] = status, dict(given)
+
+    body = b"".join(cache(environ, start_response))
+    return int(str(seen["status"])[:3]), seen["headers"], body
+
+
+def test_every_get_is_kept_and_a_hit_does_not_reach_the_application() -> None:
+    app = Counting()
+    cache = AnswerCache(app, "v")
+    first = ask(cache, "/doc/country/irn")
+    second = ask(cache, "/doc/country/irn")
+    assert first == second and first[0] == 200 and first[2] == b"page"
+    assert app.calls == 1
+    assert ask(cache, "/doc/country/irn", accept="text/turtle")[0] == 200
+    assert app.calls == 2  # another Accept, another answer
+
+
+def test_revalidation_star_and_head() -> None:
+    app = Counting()
+    cache = AnswerCache(app, "v")
+    _, headers, _ = ask(cache)
+    etag = headers["ETag"]  # type: ignore[index]
+    assert ask(cache, if_none_match=etag)[0] == 304
+    assert ask(cache, if_none_match="*")[0] == 304
+    assert ask(cache, method="HEAD", if_none_match=etag)[0] == 304
+    head = ask(cache, method="HEAD")
+    assert head[0] == 200 and head[2] == b"" and head[1]["ETag"] == etag  # type: ignore[index]
+    assert app.calls == 1
+    other = AnswerCache(Counting(), "v")  # another process of the same server
+    assert ask(other, if_none_match=etag)[0] == 304
+    assert ask(AnswerCache(Counting(), "w"), if_none_match=etag)[0] == 200  # another generation
+
+
+def test_no_cache_evaluates_afresh_and_keeps_no_store_bypasses() -> None:
+    app = Counting()
+    cache = AnswerCache(app, "v")
+    ask(cache)
+    ask(cache, cache_control="no-cache")
+    assert app.calls == 2
+    ask(cache, cache_control="no-store")
+    assert app.calls == 3
+    ask(cache)
+    assert app.calls == 3
+
+
+@pytest.mark.parametrize(
+    ("app", "kept"),
+    [
+        (Counting(status="404 NOT FOUND"), False),
+        (Counting(status="503 SERVICE UNAVAILABLE"), False),
+        (Counting(X_Rcsgraph_No_Cache="1"), False),
+        (Counting(Vary="Accept, Cookie"), False),
+        (Counting(body=b"x" * 5000), False),  # over `largest`: streamed through
+        (Counting(ETag='"own"'), True),
+    ],
+)
+def test_what_is_not_kept(app: Counting, kept: bool) -> None:
+    cache = AnswerCache(app, "v", capacity=100_000, largest=4096)
+    first = ask(cache)
+    assert ask(cache) == first
+    assert app.calls == (1 if kept else 2)
+    assert "X-Rcsgraph-No-Cache" not in first[1]  # type: ignore[operator]
+    if kept:
+        assert first[1]["ETag"] == '"own"'  # type: ignore[index]
+
+
+def test_concurrent_misses_evaluate_once() -> None:
+    import threading
+    import time
+
+    class Slow(Counting):
+        def __call__(self, environ: dict[str, object], start_response: object) -> list[bytes]:
+            time.sleep(0.2)
+            return super().__call__(environ, start_response)
+
+    app = Slow()
+    cache = AnswerCache(app, "v")
+    threads = [threading.Thread(target=ask, args=(cache,)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert app.calls == 1

@@ -4,7 +4,8 @@ not be fooled by (keywords in strings, comments, IRIs and escaped prefixed names
 import pytest
 
 from rcsgraph.errors import InputError
-from rcsgraph.sparql.scan import checked_iri, expand_star, scan, star_order, tokens, with_using
+from rcsgraph.sparql.scan import expand_star, scan, star_order, tokens, with_using
+from rcsgraph.store.binding import checked_iri
 
 EVIL = "http://evil.example/sparql"
 

@@ -168,30 +168,27 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the SPARQL endpoint with a production WSGI server until interrupted."""
+    """Serve the SPARQL endpoint and the pages with granian until SIGINT or SIGTERM."""
     if args.store is not None and args.endpoint is not None:
         raise InputError("give --store or --endpoint, not both")
     from rcsgraph.sparql.executor import start_fork_server
 
     start_fork_server()  # imports the engine while this process imports the web application
-    import waitress
-
     from rcsgraph.config import load_settings
-    from rcsgraph.web import create_app
+    from rcsgraph.web import server
+    from rcsgraph.web.service import store_spec
 
     overrides = {
         "store": args.store,
         "endpoint": args.endpoint,
         "timeout": args.timeout,
         "workers": args.workers,
+        "processes": args.processes,
+        "threads": args.threads,
     }
     settings = load_settings(overrides)
-    app = create_app(settings)
-    print(f"rcsgraph: serving http://{args.host}:{args.port}/sparql", file=sys.stderr, flush=True)
-    try:
-        waitress.serve(app, host=args.host, port=args.port, threads=settings.threads, ident=None)
-    finally:
-        app.extensions["rcsgraph"].pool.close()
+    store_spec(settings)  # no store there: say so now, not in every server process
+    server.serve(settings, args.host, args.port)
     return 0
 
 

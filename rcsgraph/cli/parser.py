@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=5000, help="port (default: %(default)s)")
     p.add_argument("--timeout", type=float, metavar="S", help="seconds a query may run")
     p.add_argument("--workers", type=int, metavar="N", help="query worker processes")
+    p.add_argument("--processes", type=int, metavar="N", help="HTTP server processes")
+    p.add_argument("--threads", type=int, metavar="N", help="threads per HTTP server process")
     p.set_defaults(run=cmd_serve)
 
     p = commands.add_parser("summary", help="build and validate the graph, print key figures")

@@ -13,8 +13,10 @@ clauses (``scan.with_using``), because Oxigraph's update API takes no dataset.
 
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from rcsgraph.config import Settings
 from rcsgraph.errors import InputError, QuerySyntaxError, RcsGraphError
@@ -23,7 +25,10 @@ from rcsgraph.sparql.executor import Pool
 from rcsgraph.sparql.job import Job
 from rcsgraph.sparql.results import Answer
 from rcsgraph.sparql.scan import Scan, scan, with_using
-from rcsgraph.store.base import Results, Term
+
+if TYPE_CHECKING:  # rdflib is not imported on the way to a first answer
+    from rcsgraph.sparql.local import LocalQueries
+    from rcsgraph.store.base import Results, Term
 
 
 class Refused(InputError):
@@ -59,11 +64,33 @@ class Request:
 class Endpoint:
     """Answers SPARQL requests from a pool of workers over one store."""
 
-    def __init__(self, settings: Settings, pool: Pool, graphs: set[str]) -> None:
-        self.settings, self.pool, self.graphs = settings, pool, graphs
+    def __init__(
+        self,
+        settings: Settings,
+        pool: Pool,
+        graphs: "set[str] | Callable[[], set[str]]",
+        local: "LocalQueries | None" = None,
+    ) -> None:
+        """``graphs``: the named graphs of the store, or how to list them when first needed;
+        ``local``: where rcsgraph's own queries run without a worker, if anywhere."""
+        self.settings, self.pool, self.local = settings, pool, local
+        self._graphs: set[str] | None = graphs if isinstance(graphs, set) else None
+        self._list_graphs = None if isinstance(graphs, set) else graphs
         self.updates = 0  # updates run so far: what was derived from the data before is stale
         if settings.update_token:
             pool.serve_writes()
+
+    @property
+    def graphs(self) -> set[str]:
+        """The named graphs ``FROM`` may name (listed once, when first needed)."""
+        if self._graphs is None:
+            assert self._list_graphs is not None
+            self._graphs = self._list_graphs()
+        return self._graphs
+
+    @graphs.setter
+    def graphs(self, value: set[str]) -> None:
+        self._graphs = value
 
     def handle(self, request: Request) -> Answer:
         """Answer a query in the negotiated format, or run an update (token first)."""
@@ -75,9 +102,9 @@ class Endpoint:
         media = self.negotiate(request, found)
         return self._answer(self._job(request, found, media))
 
-    def _answer(self, job: Job) -> Answer:
+    def _answer(self, job: Job, own: bool = False) -> Answer:
         """Run ``job``; a cut answer says so in its headers (the cap is never silent)."""
-        reply = self.pool.run(job, self.settings.timeout)
+        reply = self._own(job) if own else self.pool.run(job, self.settings.timeout)
         _raise_for(reply)
         answer: Answer = reply[1]
         if answer.truncated:
@@ -106,11 +133,11 @@ class Endpoint:
         return Answer("text/plain", b"update done\n")
 
     def run_canned(
-        self, text: str, columns: tuple[str, ...], bindings: dict[str, Term], media: str
+        self, text: str, columns: tuple[str, ...], bindings: "dict[str, Term]", media: str
     ) -> Answer:
         """Run a catalogue query (its ``text``) with engine-bound parameters, showing only its
         ``columns`` when it is a SELECT."""
-        found = scan(text)
+        found = scanned(text)
         job = Job(
             kind="query",
             text=text,
@@ -121,16 +148,25 @@ class Endpoint:
             bindings=dict(bindings),
             columns=columns if found.form == "SELECT" else None,
         )
-        return self._answer(job)
+        return self._answer(job, own=True)
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
-        """Evaluate one of rcsgraph's own queries (not a client's: no checks, no cap) in a
-        worker, with engine-bound ``bindings``; engine-neutral ``Results``, as ``Store.query``."""
+    def query(self, text: str, bindings: "Mapping[str, Term] | None" = None) -> "Results":
+        """Evaluate one of rcsgraph's own queries (not a client's: no checks, no cap) here or
+        in a worker (see ``_own``), with engine-bound ``bindings``; engine-neutral ``Results``,
+        as ``Store.query``."""
         job = Job(kind="query", text=text, bindings=dict(bindings or {}))
-        reply = self.pool.run(job, self.settings.timeout)
+        reply = self._own(job)
         _raise_for(reply)
         results: Results = reply[1]
         return results
+
+    def _own(self, job: Job) -> tuple[str, Any]:
+        """The reply to one of rcsgraph's own queries: evaluated here when it can be (see
+        ``rcsgraph.sparql.local``), else by a worker."""
+        reply = self.local.run(job, self.settings.timeout) if self.local else None
+        if reply is None:
+            reply = self.pool.run(job, self.settings.timeout)
+        return reply
 
     def check(self, request: Request) -> Scan:
         """Refuse what is too large, too deep or reaches outside the store, before evaluation."""
@@ -140,7 +176,7 @@ class Endpoint:
                 f"refused by policy: the request is longer than {limits.max_query_length} "
                 "characters"
             )
-        found = scan(request.text, request.base_iri or "")
+        found = scanned(request.text, request.base_iri or "")
         if found.max_depth > limits.max_nesting:
             raise Refused(
                 f"refused by policy: the request nests deeper than {limits.max_nesting} levels"
@@ -205,6 +241,13 @@ class Endpoint:
         same = hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
         if scheme.lower() != "bearer" or not same:
             raise Unauthorized("updates need `Authorization: Bearer <token>`")
+
+
+@lru_cache(maxsize=512)
+def scanned(text: str, base: str = "") -> Scan:
+    """``scan``, remembered for the most recent requests: the same queries come again and again
+    (a page's, a client's lookups), and scanning costs more than the rest of the web side."""
+    return scan(text, base)
 
 
 _WHERE = re.compile(r"error at (\d+):(\d+): ")

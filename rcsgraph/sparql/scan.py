@@ -22,8 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from rcsgraph.store.binding import checked_iri
-
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
@@ -232,6 +230,8 @@ def with_using(text: str, default: tuple[str, ...], named: tuple[str, ...]) -> s
     the equivalent ``DELETE { P } USING … WHERE { P }``. The caller has refused updates that
     name a dataset themselves (``Scan.update_dataset``), as the protocol requires.
     """
+    from rcsgraph.store.binding import checked_iri  # rdflib: not on the way to a first answer
+
     clauses = " ".join(
         [f"USING <{checked_iri(g)}>" for g in default]
         + [f"USING NAMED <{checked_iri(g)}>" for g in named]

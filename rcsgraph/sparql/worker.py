@@ -7,6 +7,7 @@ brackets, long ``+`` or ``UNION`` chains), and a request within the endpoint's l
 get an answer or a timeout, never a crashed process.
 """
 
+import signal
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -15,11 +16,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from rcsgraph.sparql.job import Job
-from rcsgraph.sparql.rendering import write_results
 from rcsgraph.sparql.results import capped_text, engine_written, serialize
 from rcsgraph.sparql.scan import star_order
-from rcsgraph.store.binding import bind
-from rcsgraph.store.oxigraph import convert
+
+#: What only rcsgraph's own queries, parameters and remote stores need (rdflib terms): imported
+#: once the worker said it is ready, so that a server's first answer does not wait for rdflib.
+LATER = ("rcsgraph.sparql.rendering", "rcsgraph.store.binding", "rcsgraph.store.oxigraph")
 
 
 def open_store(spec: dict[str, Any]) -> Any:
@@ -60,6 +62,7 @@ STACK_BYTES = 256 * 1024 * 1024
 
 def main(connection: Connection, spec: dict[str, Any]) -> None:
     """Serve jobs on a thread with a large stack (see ``STACK_BYTES``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool stops it; Ctrl+C stops the server
     threading.stack_size(STACK_BYTES)
     thread = threading.Thread(target=serve, args=(connection, spec), name="rcsgraph-worker")
     thread.start()
@@ -74,12 +77,20 @@ def serve(connection: Connection, spec: dict[str, Any]) -> None:
         connection.send(("error", str(exc)))
         return
     connection.send(("ready", None))  # not len(store): that counts every quad
+    threading.Thread(target=_import_later, daemon=True).start()
     while True:
         try:
             job = connection.recv()
         except EOFError:
             return
         connection.send(answer(store, job))
+
+
+def _import_later() -> None:
+    import importlib
+
+    for name in LATER:
+        importlib.import_module(name)
 
 
 def answer(store: Any, job: Job) -> tuple[str, Any]:
@@ -101,6 +112,8 @@ def answer(store: Any, job: Job) -> tuple[str, Any]:
 def _forward(store: Any, job: Job) -> tuple[str, Any]:
     """Answer from a remote SPARQL server (``serve --endpoint``), written by our own writers so
     the row cap and the column order behave as for the embedded store."""
+    from rcsgraph.sparql.rendering import write_results
+
     if job.default_graphs is not None or job.named_graphs is not None:
         return ("error", "dataset parameters are not supported with a remote store")
     if job.kind == "update":
@@ -114,7 +127,11 @@ def _forward(store: Any, job: Job) -> tuple[str, Any]:
 
 def _query(store: ox.Store, job: Job) -> object:
     options: dict[str, Any] = {"base_iri": job.base_iri}
-    text = bind(job.text, job.bindings)  # a VALUES row: see rcsgraph.store.binding
+    text = job.text
+    if job.bindings:
+        from rcsgraph.store.binding import bind
+
+        text = bind(job.text, job.bindings)  # a VALUES row: see rcsgraph.store.binding
     if job.default_graphs is None and job.named_graphs is None:
         # The query's own FROM/FROM NAMED, if any, give its dataset; the option would hide them.
         options["use_default_graph_as_union"] = job.union_default
@@ -123,6 +140,8 @@ def _query(store: ox.Store, job: Job) -> object:
         if job.named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     if not job.media_type:  # our own queries (Endpoint.query): engine-neutral, rdflib terms
+        from rcsgraph.store.oxigraph import convert
+
         return convert(store.query(text, **options))
     # Run with LIMIT cap+1 (see rcsgraph.sparql.results.capped_text): the rows past the cap are
     # never computed, and the engine writes the answer whenever its columns are the ones to show.

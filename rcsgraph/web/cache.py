@@ -1,11 +1,26 @@
-"""Answers of an immutable store, kept and revalidated: ``ETag``, ``If-None-Match`` → 304.
+"""One cache for every GET and HEAD of an immutable store: kept answers, ``ETag``, 304.
 
-A read-only server answers from one generation of the store for as long as it runs, so the same
-GET request always gets the same answer. ``AnswerCache`` wraps the WSGI application: it keeps
-recent successful answers of ``/sparql`` (bounded in bytes, least recently used out first) and
-gives each an ``ETag`` made from the store's generation and the request (path, query string,
-Accept, host), so a client holding the tag is answered 304 without any evaluation. A request
-with ``Cache-Control: no-cache`` is evaluated afresh (and kept); ``no-store`` bypasses the cache.
+A read-only server answers from one generation of its store for as long as it runs, and its
+answers are deterministic, so the same request always gets the same bytes. ``AnswerCache`` is
+WSGI middleware in front of everything else (Flask's routing included): pages, entity
+documents, catalogue answers, descriptions and ``/sparql`` alike.
+
+- The key is what the answer depends on: scheme, host, path, query string and ``Accept``
+  (every negotiated answer says ``Vary: Accept``; an answer that varies on any other header is
+  not kept). The ``ETag`` is derived from the store's version and the key: strong, the same in
+  every server process, so a client holding it is answered 304 without any evaluation, even
+  by a process that never saw the request. An answer with an ``ETag`` of its own keeps it.
+- ``If-None-Match`` naming the tag (or ``*``, once the answer is known to exist) is a 304; a
+  HEAD is answered from a GET's kept answer.
+- ``Cache-Control: no-cache`` evaluates afresh and keeps the new answer; ``no-store``
+  bypasses the cache. A request with ``Authorization`` is never answered from it.
+- Requests for the same answer that arrive while it is being evaluated wait for it rather
+  than evaluate it again (many clients at once on a page nobody asked for yet).
+- Only 200 answers are kept (errors, 404 and redirects are evaluated each time: they are cheap
+  or must be retried), at most ``largest`` bytes each, ``capacity`` bytes in all, least
+  recently used out first. An answer marked ``X-Rcsgraph-No-Cache`` (a dump streamed from a
+  file) or larger than ``largest`` passes through unbuffered.
+
 Only used when updates are disabled and the store is local (see ``create_app``).
 """
 
@@ -13,92 +28,49 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
-_Kept = tuple[list[tuple[str, str]], bytes]
+#: The response header by which an application asks for its answer not to be kept.
+NO_CACHE_HEADER = "X-Rcsgraph-No-Cache"
+_VARY_OK = {"accept", "origin"}  # the key has Accept; CORS answers are the same for any Origin
+_OVERHEAD = 256  # bytes counted per kept answer besides its body and headers
+_WAIT_FOR_ANOTHER = 60.0  # seconds a request waits for the same one's evaluation, at most
+
+
+class _Kept:
+    __slots__ = ("body", "etag", "headers", "size")
+
+    def __init__(self, headers: list[tuple[str, str]], body: bytes, etag: str) -> None:
+        self.headers, self.body, self.etag = headers, body, etag
+        self.size = len(body) + sum(len(k) + len(v) for k, v in headers) + _OVERHEAD
 
 
 class AnswerCache:
-    """WSGI middleware: GET answers of ``paths`` kept up to ``capacity`` bytes in all."""
+    """WSGI middleware: GET answers kept up to ``capacity`` bytes in all."""
 
     def __init__(
-        self,
-        app: WsgiApp,
-        version: str,
-        capacity: int = 64 * 2**20,
-        largest: int = 4 * 2**20,
-        paths: tuple[str, ...] = ("/sparql",),
+        self, app: WsgiApp, version: str, capacity: int = 64 * 2**20, largest: int = 4 * 2**20
     ) -> None:
-        self.app, self.version, self.paths = app, version, paths
-        self.capacity, self.largest = capacity, largest
-        self.kept: OrderedDict[str, _Kept] = OrderedDict()
+        self.app, self.version = app, version
+        self.capacity, self.largest = capacity, min(largest, capacity)
+        self.kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.pending: dict[tuple[str, ...], threading.Event] = {}  # keys being evaluated
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if (
-            environ.get("REQUEST_METHOD") != "GET"
-            or environ.get("PATH_INFO") not in self.paths
-            or "HTTP_AUTHORIZATION" in environ
-        ):
+        method = environ.get("REQUEST_METHOD")
+        if (method != "GET" and method != "HEAD") or "HTTP_AUTHORIZATION" in environ:
             return self.app(environ, start_response)
         control = environ.get("HTTP_CACHE_CONTROL", "").lower()
         if "no-store" in control:
             return self.app(environ, start_response)
-        etag = self._etag(environ)
-        if etag in _tags(environ.get("HTTP_IF_NONE_MATCH", "")):
-            start_response("304 Not Modified", [("ETag", etag), ("Vary", "Accept")])
-            return [b""]
-        if "no-cache" not in control:
-            with self.lock:
-                found = self.kept.get(etag)
-                if found is not None:
-                    self.kept.move_to_end(etag)
-            if found is not None:
-                start_response("200 OK", [*found[0], ("ETag", etag)])
-                return [found[1]]
-        return self._evaluate(environ, start_response, etag)
-
-    def _evaluate(
-        self, environ: Environ, start_response: StartResponse, etag: str
-    ) -> Iterable[bytes]:
-        seen: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            seen["status"], seen["headers"] = status, headers
-            if status.startswith("200"):
-                headers = [*headers, ("ETag", etag)]
-            return start_response(status, headers, exc_info)
-
-        result = self.app(environ, capture)
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        if seen.get("status", "").startswith("200") and len(body) <= self.largest:
-            self._keep(etag, list(seen["headers"]), body)
-        return [body]
-
-    def _keep(self, etag: str, headers: list[tuple[str, str]], body: bytes) -> None:
-        with self.lock:
-            if etag in self.kept:
-                return
-            self.kept[etag] = (headers, body)
-            self.size += len(body)
-            while self.size > self.capacity and self.kept:
-                _, (_, old) = self.kept.popitem(last=False)
-                self.size -= len(old)
-
-    def _etag(self, environ: Environ) -> str:
-        parts = (
-            self.version,
+        key = (
             environ.get("wsgi.url_scheme", ""),
             environ.get("HTTP_HOST", ""),
             environ.get("SCRIPT_NAME", ""),
@@ -106,21 +78,184 @@ class AnswerCache:
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT", ""),
         )
-        digest = hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogateescape"))
+        wanted = environ.get("HTTP_IF_NONE_MATCH")
+        fresh = "no-cache" in control
+        found = None if fresh else self.kept.get(key)
+        if found is not None:
+            return self._kept(environ, start_response, key, found)
+        etag = self._etag(key)
+        if wanted and _matches(wanted, etag, exists=False):
+            return _not_modified(start_response, etag, [("Vary", "Accept")])
+        if fresh:
+            return self._evaluate(environ, start_response, key, etag)
+        with self.lock:  # one evaluation of a request at a time: the others wait for its answer
+            pending = self.pending.get(key)
+            if pending is None:
+                self.pending[key] = threading.Event()
+        if pending is not None:
+            pending.wait(_WAIT_FOR_ANOTHER)
+            found = self.kept.get(key)
+            if found is not None:
+                return self._kept(environ, start_response, key, found)
+            return self._evaluate(environ, start_response, key, etag)
+        try:
+            return self._evaluate(environ, start_response, key, etag)
+        finally:
+            with self.lock:
+                self.pending.pop(key).set()
+
+    def _kept(
+        self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], found: "_Kept"
+    ) -> Iterable[bytes]:
+        with self.lock:
+            if key in self.kept:
+                self.kept.move_to_end(key)
+        wanted = environ.get("HTTP_IF_NONE_MATCH")
+        if wanted and _matches(wanted, found.etag, exists=True):
+            return _not_modified(start_response, found.etag, found.headers)
+        start_response("200 OK", found.headers)
+        return [found.body if environ.get("REQUEST_METHOD") == "GET" else b""]
+
+    def _evaluate(
+        self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], etag: str
+    ) -> Iterable[bytes]:
+        seen: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen[:] = [status, headers, exc_info]
+            return _no_write
+
+        result = self.app(environ, capture)
+        status, headers, exc_info = seen
+        keep = status[:3] == "200" and _keepable(headers)
+        headers = [(k, v) for k, v in headers if k.lower() != "x-rcsgraph-no-cache"]
+        if keep:
+            own = next((v for k, v in headers if k.lower() == "etag"), None)
+            etag = own or etag
+            if own is None:
+                headers.append(("ETag", etag))
+            wanted = environ.get("HTTP_IF_NONE_MATCH")
+            if wanted and _matches(wanted, etag, exists=True):  # If-None-Match: *
+                _close(result)
+                return _not_modified(start_response, etag, headers)
+        if not keep or environ.get("REQUEST_METHOD") != "GET":
+            start_response(status, headers, exc_info)
+            return result
+        body, rest = self._read(result, headers)
+        start_response(status, headers, exc_info)
+        if rest is not None:  # too large to keep: the rest streams as it comes
+            return _Chained(body, rest, result)
+        self._keep(key, _Kept(headers, body, etag))
+        return [body]
+
+    def _read(self, result: Iterable[bytes], headers: list[tuple[str, str]]) -> Any:
+        """(the body, None) when it fits in ``largest``, else (what was read, the iterator)."""
+        length = next((v for k, v in headers if k.lower() == "content-length"), None)
+        if length is not None and length.isdigit() and int(length) > self.largest:
+            return b"", iter(result)
+        chunks, size = [], 0
+        parts = iter(result)
+        for chunk in parts:
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > self.largest:
+                return b"".join(chunks), parts
+        _close(result)
+        return b"".join(chunks), None
+
+    def _keep(self, key: tuple[str, ...], entry: _Kept) -> None:
+        with self.lock:
+            old = self.kept.pop(key, None)
+            if old is not None:
+                self.size -= old.size
+            self.kept[key] = entry
+            self.size += entry.size
+            while self.size > self.capacity and self.kept:
+                _, dropped = self.kept.popitem(last=False)
+                self.size -= dropped.size
+
+    def _etag(self, key: tuple[str, ...]) -> str:
+        digest = hashlib.sha256(
+            "\x00".join((self.version, *key)).encode("utf-8", "surrogateescape")
+        )
         return '"' + digest.hexdigest()[:32] + '"'
 
 
-def _tags(header: str) -> list[str]:
-    """The entity tags of an ``If-None-Match`` header (weak ones compared as strong)."""
-    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+def _keepable(headers: list[tuple[str, str]]) -> bool:
+    for name, value in headers:
+        lower = name.lower()
+        if lower == "x-rcsgraph-no-cache" or lower == "set-cookie":
+            return False
+        if lower == "vary" and not {v.strip().lower() for v in value.split(",")} <= _VARY_OK:
+            return False
+        if lower == "cache-control" and ("no-store" in value or "private" in value):
+            return False
+    return True
 
 
-def answers_version(spec: dict[str, Any]) -> str | None:
-    """What identifies the answers of the store a worker ``spec`` opens: its generation's folder
-    for an on-disk store, this process for one built in memory; None when answers may change
-    (a writable or remote store)."""
+def _matches(header: str, etag: str, exists: bool) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 wants for it),
+    or is ``*`` and the answer is known to exist."""
+    if header.strip() == "*":
+        return exists
+    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
+
+
+def _not_modified(
+    start_response: StartResponse, etag: str, headers: list[tuple[str, str]]
+) -> list[bytes]:
+    """A 304 with the headers a 200 would have had that describe it (RFC 9110, 15.4.5)."""
+    keep = {"cache-control", "content-location", "vary", "expires", "date"}
+    same = [(k, v) for k, v in headers if k.lower() in keep]
+    start_response("304 Not Modified", [("ETag", etag), *same])
+    return [b""]
+
+
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("the answer cache does not support the WSGI write() callable")
+
+
+def _close(result: Iterable[bytes]) -> None:
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+
+
+class _Chained:
+    """What was read of a large answer, then the rest of it; closes the original."""
+
+    def __init__(self, head: bytes, rest: Iterator[bytes], result: Iterable[bytes]) -> None:
+        self.head, self.rest, self.result = head, rest, result
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.head:
+            yield self.head
+        yield from self.rest
+
+    def close(self) -> None:
+        _close(self.result)
+
+
+def answers_version(spec: dict[str, Any], settings: object = "") -> str | None:
+    """What identifies the answers of the store a worker ``spec`` opens, with the ``settings``
+    they are made with: its generation's folder for an on-disk store, the package's data files
+    for the bundled graph, this process for other stores built in memory; None when answers
+    may change (a writable or remote store)."""
     if spec.get("writable") or spec.get("kind") == "remote":
         return None
     if spec.get("kind") == "disk":
-        return str(spec["path"])
-    return f"memory-{os.getpid()}-{id(spec)}"
+        found = str(spec["path"])
+    elif spec.get("kind") == "bundled":
+        from rcsgraph import resources
+
+        files = [resources.ontology_file(), *resources.data_files()]
+        found = "bundled " + " ".join(
+            f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files
+        )
+    else:
+        found = f"memory-{os.getpid()}-{id(spec)}"
+    if settings:
+        found += "\x00" + hashlib.sha256(repr(settings).encode()).hexdigest()
+    # rdflib writes some documents in an order that follows the string hash seed: the same in
+    # every process forked from one server, not after a restart (unless PYTHONHASHSEED is set).
+    return found + f"\x00{hash('rcsgraph'):x}"

@@ -8,13 +8,14 @@ dataset parameters ``default-graph-uri``/``named-graph-uri`` (query) and
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote_to_bytes
 
-from werkzeug.datastructures import MultiDict
-from werkzeug.wrappers import Request
-
 from rcsgraph.errors import InputError
-from rcsgraph.store.binding import checked_iri
+
+if TYPE_CHECKING:  # werkzeug and rdflib are not imported on the way to a first answer
+    from werkzeug.datastructures import MultiDict
+    from werkzeug.wrappers import Request
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -40,7 +41,7 @@ class Operation:
     formats: tuple[str, ...] = ()  # format= and output= values (URL or form), in order
 
 
-def require_utf8(request: Request) -> None:
+def require_utf8(request: "Request") -> None:
     """Refuse (400) a path or query string whose bytes, once percent-decoded, are not UTF-8.
 
     Werkzeug would decode them with replacement characters, so that a query or a parameter
@@ -55,7 +56,7 @@ def require_utf8(request: Request) -> None:
             raise ProtocolError(400, f"the {where} is not UTF-8 (byte {exc.start})") from None
 
 
-def read(request: Request) -> Operation | None:
+def read(request: "Request") -> Operation | None:
     """The operation a request carries, or None when it carries none (service description)."""
     if request.method in ("GET", "HEAD"):
         return _from_params(request.args, allow_update=False)
@@ -65,6 +66,8 @@ def read(request: Request) -> Operation | None:
         raise ProtocolError(415, f"cannot read a body in {charset}: send it in UTF-8")
     body = _utf8(request.get_data(cache=True))
     if media == FORM:
+        from werkzeug.datastructures import MultiDict
+
         fields = _form_fields(body)
         params: MultiDict[str, str] = MultiDict(
             [(k, v) for k, values in fields.items() for v in values]
@@ -88,7 +91,7 @@ def read(request: Request) -> Operation | None:
     )
 
 
-def _from_params(params: MultiDict[str, str], allow_update: bool) -> Operation | None:
+def _from_params(params: "MultiDict[str, str]", allow_update: bool) -> Operation | None:
     queries, updates = params.getlist("query"), params.getlist("update")
     if queries and updates:
         raise ProtocolError(400, "send either `query` or `update`, not both")
@@ -103,7 +106,7 @@ def _from_params(params: MultiDict[str, str], allow_update: bool) -> Operation |
     return None
 
 
-def _with_dataset(kind: str, text: str, params: MultiDict[str, str]) -> Operation:
+def _with_dataset(kind: str, text: str, params: "MultiDict[str, str]") -> Operation:
     names = ("default-graph-uri", "named-graph-uri")
     if kind == "update":
         names = ("using-graph-uri", "using-named-graph-uri")
@@ -116,6 +119,8 @@ def _with_dataset(kind: str, text: str, params: MultiDict[str, str]) -> Operatio
 
 
 def _graph_iri(name: str, value: str) -> str:
+    from rcsgraph.store.binding import checked_iri
+
     try:
         return checked_iri(value)
     except InputError:

@@ -1,16 +1,36 @@
-"""Build the endpoint the settings describe (which store, how many workers, which graphs) and
-find the publication artefacts of what it serves; ``publication()`` is the current app's."""
+"""Build the endpoint the settings describe (which store, how many workers, which graphs);
+``publication()`` gives the current app's publication artefacts.
 
-from typing import Any
+Nothing here imports rdflib or opens the store in the web process on the way to a server's
+first answer: the named graphs are listed when first needed (``Endpoint.graphs``).
+"""
 
-from flask import current_app
+import os
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rcsgraph import layout, resources
 from rcsgraph.config import Settings
-from rcsgraph.publish.artefacts import Publication
+from rcsgraph.errors import StoreError
 from rcsgraph.sparql.endpoint import Endpoint
 from rcsgraph.sparql.executor import Pool
-from rcsgraph.store import generations
+from rcsgraph.sparql.local import LocalQueries, usable
+
+if TYPE_CHECKING:
+    from rcsgraph.publish.artefacts import Publication
+
+
+def current_generation(store: Path) -> Path:
+    """The generation ``STORE/current`` points at (as ``rcsgraph.store.generations`` reads the
+    link, without importing the store package), ``STORE`` itself when it is a plain Oxigraph
+    directory (``generations.is_plain_oxigraph``), or ``StoreError``."""
+    store = Path(store)
+    link = store / "current"
+    if not link.is_symlink():
+        if (store / "CURRENT").is_file():  # RocksDB's own file: a store another program made
+            return store.resolve()
+        raise StoreError(f"{store}: no store here (run `rcsgraph load --store`)")
+    return (store / os.readlink(link)).resolve()
 
 
 def store_spec(settings: Settings) -> dict[str, Any]:
@@ -18,11 +38,7 @@ def store_spec(settings: Settings) -> dict[str, Any]:
     if settings.endpoint is not None:
         return {"kind": "remote", "url": settings.endpoint}
     if settings.store is not None:
-        generation = generations.served_generation(settings.store)
-        if generation is None:
-            from rcsgraph.errors import StoreError
-
-            raise StoreError(f"{settings.store}: no store here (run `rcsgraph load --store`)")
+        generation = current_generation(settings.store)
         return {"kind": "disk", "path": str(generation), "writable": bool(settings.update_token)}
     if settings.graphs:
         return {"kind": "memory", "graphs": dict(settings.graphs)}
@@ -36,23 +52,31 @@ def known_graphs(settings: Settings) -> set[str]:
 
         return set(RemoteStore(settings.endpoint).graphs())
     if settings.store is not None:
+        from rcsgraph.store import generations
+
         with generations.open_store(settings.store) as store:
             return set(store.graphs())
     if settings.graphs:
         return set(settings.graphs)
+    from rcsgraph import layout, resources
+
     data = [layout.data_graph(path) for path in resources.data_files()]
     return {layout.ONTOLOGY_GRAPH, *data}
 
 
 def build_endpoint(settings: Settings) -> Endpoint:
     spec = store_spec(settings)
-    graphs = known_graphs(settings)
     workers = 1 if settings.update_token else settings.workers  # one writer sees every write
+    # A writable store is opened by one worker only: list its graphs before that worker starts.
+    graphs = known_graphs(settings) if settings.update_token else partial(known_graphs, settings)
     pool = Pool(spec, workers, wait=settings.queue_wait)
-    return Endpoint(settings, pool, graphs)
+    local = LocalQueries(spec) if usable(spec) else None
+    return Endpoint(settings, pool, graphs, local)
 
 
-def publication() -> Publication:
+def publication() -> "Publication":
     """The publication artefacts of the current application (see ``create_app``)."""
+    from flask import current_app
+
     found: Publication = current_app.extensions["rcsgraph.publication"]
     return found

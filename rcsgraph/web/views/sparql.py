@@ -15,6 +15,8 @@ from rcsgraph.sparql.endpoint import Endpoint, NotAcceptable
 from rcsgraph.sparql.endpoint import Request as SparqlRequest
 from rcsgraph.sparql.results import Answer
 from rcsgraph.web import protocol
+from rcsgraph.web.direct import CORS as CORS  # also the catalogue's
+from rcsgraph.web.direct import answer_headers
 from rcsgraph.web.pages.explorer_page import STYLE as MAP_STYLE
 from rcsgraph.web.pages.shell import page
 from rcsgraph.web.service import publication
@@ -78,11 +80,8 @@ def preflight() -> Response:
 
 
 def _response(answer: Answer) -> Response:
-    media = answer.media_type
-    if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
-        media += "; charset=utf-8"
-    headers = {**answer.headers, "Vary": "Accept"}
-    return Response(answer.body, status=200, content_type=media, headers=headers)
+    """The answer with the same headers as from ``rcsgraph.web.direct``."""
+    return Response(answer.body, status=200, headers=answer_headers(answer))
 
 
 def editor(query: str) -> Response:

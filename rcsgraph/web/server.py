@@ -1,0 +1,112 @@
+"""The HTTP server: granian (a Rust HTTP server) running the WSGI application in processes.
+
+``serve(settings, host, port)`` binds the port once and starts ``Settings.processes`` worker
+processes sharing it, each with ``Settings.threads`` threads for the WSGI application and its
+own application and query workers (``app_for``). SIGINT or SIGTERM stops it gracefully:
+requests in flight are answered, then each process stops its query workers as it exits.
+
+Limits of the HTTP layer: granian answers 414 to a request target over 64 KiB and 431 to a
+head well over its ``HEAD_LIMIT`` buffer; ``rcsgraph.web.limits`` counts the head exactly (431)
+and caps chunked bodies (413), Flask bodies with a length (413).
+"""
+
+import atexit
+import sys
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from rcsgraph.config import Settings
+
+#: The read buffer of a request head; rcsgraph.web.limits counts exactly (HEAD_CAP, 431).
+HEAD_LIMIT = 256 * 1024
+
+
+#: Seconds after a process starts before it imports the pages (Flask, rdflib, the views) in
+#: the background; a page requested sooner imports them itself.
+PAGES_AFTER = 1.0
+
+
+def app_for(settings: Settings, target: str = "") -> Any:
+    """The WSGI application of one server process (called in each process once it started):
+    plain SPARQL requests and kept answers are served at once; the Flask application behind
+    them is built on first use or ``PAGES_AFTER`` seconds after the start."""
+    from rcsgraph.sparql.executor import share_fork_server
+    from rcsgraph.web import flask_app, front
+    from rcsgraph.web.service import build_endpoint
+
+    stop = _hold_stop_signals()
+    share_fork_server()
+    endpoint = build_endpoint(settings)
+    atexit.register(endpoint.pool.close)
+    pages = Deferred(lambda: flask_app(settings, endpoint).wsgi_app)
+    timer = threading.Timer(PAGES_AFTER, pages.build)
+    timer.daemon = True
+    timer.start()
+    threading.Thread(target=_pass_on, args=(stop,), daemon=True).start()
+    return front(pages, settings, endpoint)
+
+
+def _hold_stop_signals() -> list[int]:
+    """Catch SIGINT and SIGTERM while this process starts: granian installs its own handlers
+    only once the application is built, and a signal that came before would be lost (the
+    process would then never stop). ``_pass_on`` sends it again once granian listens for it."""
+    import signal
+
+    caught: list[int] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda number, frame: caught.append(number))
+    return caught
+
+
+def _pass_on(caught: list[int]) -> None:
+    import os
+    import time
+
+    time.sleep(0.5)  # granian's handlers are in place right after the application is returned
+    for number in caught[:1]:
+        os.kill(os.getpid(), number)
+
+
+class Deferred:
+    """A WSGI application built when first called (or when ``build`` is called), once."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make, self.app, self.lock = make, None, threading.Lock()
+
+    def build(self) -> Any:
+        with self.lock:
+            if self.app is None:
+                self.app = self.make()
+        return self.app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        app = self.app if self.app is not None else self.build()
+        return app(environ, start_response)
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Serve until SIGINT or SIGTERM, then stop gracefully. Each process has its own
+    ``Settings.workers`` query workers: a runaway query holds one worker of one process, and the
+    other clients of that process go on being served by its others."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    server = Server(
+        "rcsgraph",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=settings.processes,
+        blocking_threads=settings.threads,
+        backpressure=settings.threads,  # more requests wait for a thread in granian's queue
+        http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(max_buffer_size=HEAD_LIMIT),
+        log_level=LogLevels.error,
+        respawn_failed_workers=True,
+    )
+    print(f"rcsgraph: serving http://{host}:{port}/sparql", file=sys.stderr, flush=True)
+    server.serve(target_loader=partial(app_for, settings))

@@ -1,0 +1,63 @@
+"""``rcsgraph serve``: granian processes sharing the port, and a graceful stop."""
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from endpoint_server import ROOT, Endpoint, Reply, free_port
+
+pytestmark = pytest.mark.slow
+
+#: Runs until the 2 s time limit stops it.
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def start(*args: str) -> tuple["subprocess.Popen[bytes]", Endpoint]:
+    port = free_port()
+    command = [sys.executable, "-m", "rcsgraph.cli", "serve", "--port", str(port), *args]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = Endpoint(f"http://127.0.0.1:{port}/sparql")
+    for _ in range(600):
+        try:
+            endpoint.call("GET", headers={"Accept": "text/turtle"}, timeout=5)
+            return process, endpoint
+        except OSError:
+            assert process.poll() is None, "rcsgraph serve stopped"
+            time.sleep(0.1)
+    raise AssertionError("rcsgraph serve did not answer")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_answers_the_requests_in_flight_then_exits(sig: int) -> None:
+    process, endpoint = start("--timeout", "2", "--processes", "2")
+    replies: list[Reply] = []
+    thread = threading.Thread(target=lambda: replies.append(endpoint.query(CARTESIAN)))
+    thread.start()
+    time.sleep(0.7)  # the query runs
+    process.send_signal(sig)
+    thread.join(30)
+    assert process.wait(30) == 0
+    assert len(replies) == 1 and replies[0].status == 503  # answered (the time limit), not cut
+    assert replies[0].headers["retry-after"]
+
+
+def test_processes_share_the_port_and_each_has_its_workers() -> None:
+    process, endpoint = start("--processes", "2", "--workers", "1")
+    try:
+        found = subprocess.run(
+            ["ps", "-o", "pid=,ppid=", "--ppid", str(process.pid)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        assert len(found) >= 4  # two server processes, the fork server, the resource tracker
+        for _ in range(20):
+            assert endpoint.query("ASK {}").status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
