@@ -16,6 +16,7 @@ from rcsgraph import resources
 from rcsgraph.publish.dumps import TITLES, Dump, checksums
 from rcsgraph.publish.rdfdoc import DOCUMENT_TYPES, RDF_DOCUMENT_TYPES, serialize, suffix_of
 from rcsgraph.publish.void import Where, void_graph
+from rcsgraph.web.cache import NO_CACHE_HEADER
 from rcsgraph.web.negotiation import answer, choose_type, links
 from rcsgraph.web.pages.dataset_page import dataset_html
 from rcsgraph.web.pages.shell import page
@@ -94,7 +95,8 @@ def _file(path: Path, media: str, sha256: str, headers: dict[str, str]) -> Respo
     """``path`` streamed from disk, with ``ETag``, ``Last-Modified`` and ``Range`` (206)."""
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
     response = send_file(path, mimetype=media + charset, etag=sha256, conditional=True, max_age=0)
-    response.headers.update({**headers, "Accept-Ranges": "bytes"})
+    # streamed from its file past the answer cache, which would only copy it (web/cache.py)
+    response.headers.update({**headers, "Accept-Ranges": "bytes", NO_CACHE_HEADER: "1"})
     return response
 
 
