@@ -374,24 +374,19 @@ def test_a_client_comparing_answers_gets_the_same_bytes_for_the_same_request() -
 
 # --- 9. validators ----------------------------------------------------------------------------
 
-#: Routes whose answers have an ETag today; the pages' tags come with issue 15's cache.
+#: Routes of every kind: the answer cache gives pages, documents and catalogue answers of an
+#: immutable store a tag (issue 15); dumps carry their SHA-256.
 TAGGED = ["/sparql?query=ASK%7B%7D", "/dumps/rcsgraph.nt", "/dumps/rcsgraph.ttl"]
-UNTAGGED = [f"/doc/{SOCIETY}", "/ontology", "/dataset", "/queries/countries", "/"]
-ISSUE_15 = (
-    "issue 15: this answer is made outside what issue 16 may change (web/cache.py gives "
-    "/sparql its tags and 304s, and no tag to pages yet; issue 15's cache answers every GET "
-    "and HEAD of an immutable store, If-None-Match: * included)"
-)
+PAGES = [f"/doc/{SOCIETY}", "/ontology", "/dataset", "/queries/countries", "/"]
 
 
 def tag_of(server: Endpoint, path: str) -> str:
     reply = get(server, path)
-    if "etag" not in reply.headers:
-        pytest.skip(f"{path} has no ETag yet: {ISSUE_15}")
+    assert reply.status == 200 and "etag" in reply.headers, path
     return reply.headers["etag"]
 
 
-@pytest.mark.parametrize("path", TAGGED + UNTAGGED)
+@pytest.mark.parametrize("path", TAGGED + PAGES)
 def test_a_cache_revalidating_with_its_etag_gets_304(server: Endpoint, path: str) -> None:
     """Issue 16, item 9: ``If-None-Match`` with the tag is a 304 that repeats the tag."""
     tag = tag_of(server, path)
@@ -399,12 +394,7 @@ def test_a_cache_revalidating_with_its_etag_gets_304(server: Endpoint, path: str
     assert again.status == 304 and again.body == b"" and again.headers["etag"] == tag
 
 
-def _sparql_needs_issue_15(path: str) -> Any:
-    marks = pytest.mark.skip(reason=ISSUE_15) if path.startswith("/sparql") else ()
-    return pytest.param(path, marks=marks)
-
-
-@pytest.mark.parametrize("path", [_sparql_needs_issue_15(p) for p in TAGGED + UNTAGGED])
+@pytest.mark.parametrize("path", TAGGED + PAGES)
 def test_a_cache_holding_any_version_sends_if_none_match_star_and_gets_304(
     server: Endpoint, path: str
 ) -> None:
@@ -413,7 +403,7 @@ def test_a_cache_holding_any_version_sends_if_none_match_star_and_gets_304(
     assert get(server, path, If_None_Match="*").status == 304
 
 
-@pytest.mark.parametrize("path", [_sparql_needs_issue_15(p) for p in TAGGED + UNTAGGED])
+@pytest.mark.parametrize("path", TAGGED + PAGES)
 def test_a_head_revalidation_with_a_matching_tag_gets_304(server: Endpoint, path: str) -> None:
     """Issue 16, item 9: HEAD is revalidated as GET is."""
     tag = tag_of(server, path)
