@@ -319,6 +319,7 @@ def test_serving_a_remote_endpoint_answers_like_the_embedded_store(
 
     import waitress
     from servers import free_port
+    from waitress import wasyncore
 
     from rcsgraph.web import create_app
 
@@ -328,14 +329,19 @@ def test_serving_a_remote_endpoint_answers_like_the_embedded_store(
     for app in (remote_app, local_app):
         port = free_port()
         http = waitress.create_server(app, host="127.0.0.1", port=port, threads=2)
-        threading.Thread(target=http.run, daemon=True).start()
+        loop = threading.Thread(target=http.run, daemon=True)
+        loop.start()
         try:
             with urllib.request.urlopen(
                 f"http://127.0.0.1:{port}/queries/facility-countries.json", timeout=60
             ) as response:
                 answers.append(json.loads(response.read()))
         finally:
-            http.close()
+            # Closed from the server's own loop (its trigger runs the function there): closing
+            # its sockets from this thread raced the loop's select() (EBADF in the loop thread).
+            http.trigger.pull_trigger(lambda h=http: wasyncore.close_all(h._map))
+            loop.join(10)
+            http.task_dispatcher.shutdown()
             app.extensions["rcsgraph"].pool.close()
     remote_rows, local_rows = (
         sorted(json.dumps(b, sort_keys=True) for b in a["results"]["bindings"]) for a in answers
