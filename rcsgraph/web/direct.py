@@ -23,13 +23,6 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
-#: CORS headers of every ``/sparql`` answer.
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
-    "Access-Control-Expose-Headers": "X-Row-Cap, Warning, Retry-After",
-}
 _PLAIN = {"query", "format"}
 
 
@@ -38,7 +31,7 @@ def answer_headers(answer: Answer) -> list[tuple[str, str]]:
     media = answer.media_type
     if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
         media += "; charset=utf-8"
-    headers = {**CORS, **answer.headers, "Vary": "Accept"}
+    headers = {**answer.headers, "Vary": "Accept"}  # CORS: web/cors.py, in front of all
     return [("Content-Type", media), ("Content-Length", str(len(answer.body))), *headers.items()]
 
 

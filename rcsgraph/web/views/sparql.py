@@ -15,7 +15,6 @@ from rcsgraph.sparql.endpoint import Endpoint, NotAcceptable
 from rcsgraph.sparql.endpoint import Request as SparqlRequest
 from rcsgraph.sparql.results import Answer
 from rcsgraph.web import protocol
-from rcsgraph.web.direct import CORS as CORS  # also the catalogue's
 from rcsgraph.web.direct import answer_headers
 from rcsgraph.web.pages.explorer_page import STYLE as MAP_STYLE
 from rcsgraph.web.pages.shell import page
