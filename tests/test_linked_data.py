@@ -270,7 +270,8 @@ def test_description_is_the_same_on_both_engines(rest: str) -> None:
     for store in (OxigraphStore(), RdflibStore()):
         fill_store(store)
         found.append(describe(store, thing))
-    assert isomorphic(found[0].graph, found[1].graph) and len(found[0].graph) > 20
+    assert set(found[0].statements) == set(found[1].statements)
+    assert len(found[0].statements) > 20
     assert found[0].vocabulary == found[1].vocabulary
 
 
@@ -336,7 +337,7 @@ def test_a_much_linked_thing_gets_a_bounded_description_that_says_so() -> None:
     assert found.links_in == (LINKS_IN_LIMIT, bundled.links_in.total + links + claims)
     assert found.claims == (CLAIMS_LIMIT, bundled.claims.total + claims)
     # the links shown, and the claims shown, each of which links here
-    shown = len(set(found.graph.subject_predicates(thing)))
+    shown = len(set(found.statements.subject_predicates(thing)))
     assert LINKS_IN_LIMIT <= shown <= LINKS_IN_LIMIT + CLAIMS_LIMIT
     page = URIRef(str(thing).replace("/id/", "/doc/"))
     comment = str(as_document(found, page).value(page, RDFS.comment))

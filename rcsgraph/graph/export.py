@@ -6,7 +6,7 @@ embeds it, so a reader never fetches a remote context.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,24 +69,42 @@ def _masked(node: Node) -> str:
     return "_" if isinstance(node, BNode) else node.n3()
 
 
-def to_turtle(graph: Graph) -> bytes:
-    """``graph`` as Turtle written by Oxigraph (twenty times rdflib's speed on a description of
-    thousands of triples), its statements sorted and the project's prefixes declared."""
-    triples = sorted((_triple(*triple) for triple in canonical(graph)), key=str)
+def to_turtle(graph: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """``graph`` (a ``Graph`` or any triples) as Turtle written by Oxigraph (twenty times
+    rdflib's speed on a description of thousands of triples), its statements sorted and the
+    project's prefixes declared."""
+    return _written(graph, ox.RdfFormat.TURTLE)
+
+
+def to_rdfxml(graph: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """``graph`` as RDF/XML written by Oxigraph, its statements sorted and the project's
+    prefixes declared (rdflib's writer declares namespaces in an order that varies by process)."""
+    return _written(graph, ox.RdfFormat.RDF_XML)
+
+
+def _written(graph: Iterable[tuple[Node, Node, Node]], fmt: ox.RdfFormat) -> bytes:
+    triples = sorted((_triple(*triple) for triple in _canonical_triples(graph)), key=str)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+
+
+def _canonical_triples(
+    triples: Iterable[tuple[Node, Node, Node]],
+) -> Iterable[tuple[Node, Node, Node]]:
+    """``triples`` as they are, or, if they hold blank nodes, renamed by ``canonical``."""
+    if isinstance(triples, Graph):
+        return canonical(triples)
+    found = list(triples)
+    if not any(isinstance(n, BNode) for triple in found for n in triple):
+        return found
+    graph = Graph()
+    for triple in found:
+        graph.add(triple)
+    return canonical(graph)
 
 
 def _triple(s: Any, p: Any, o: Any) -> ox.Triple:
     return ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-
-
-def to_rdfxml(graph: Graph) -> bytes:
-    """``graph`` as RDF/XML written by Oxigraph, its statements sorted and the project's
-    prefixes declared (rdflib's writer declares namespaces in an order that varies by process)."""
-    triples = sorted((_triple(*triple) for triple in canonical(graph)), key=str)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
 
 
 def to_ntriples(graph: Graph) -> bytes:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -15,6 +15,7 @@ from rcsgraph.publish.describe import Description, shortfall
 from rcsgraph.publish.evidence_view import Evidence, evidence_for
 from rcsgraph.publish.iris import Iris, external
 from rcsgraph.publish.passages import find_text
+from rcsgraph.publish.statements import Statements
 
 #: Labels of the terms of other vocabularies that the data uses.
 OTHER_LABELS: dict[URIRef, str] = {
@@ -98,7 +99,11 @@ class Labeller:
     """Labels and local links for the terms of one description."""
 
     def __init__(self, description: Description, iris: Iris) -> None:
-        self.graph, self.vocabulary, self.iris = description.graph, description.vocabulary, iris
+        self.graph, self.vocabulary, self.iris = (
+            description.statements,
+            description.vocabulary,
+            iris,
+        )
 
     def label(self, term: Node) -> str:
         if isinstance(term, Literal):
@@ -124,7 +129,7 @@ class Labeller:
 
 def entity_view(description: Description, iris: Iris, folders: Sequence[Path]) -> EntityView:
     """The page of ``description.thing``; ``folders`` hold the article texts."""
-    graph, thing = description.graph, description.thing
+    graph, thing = description.statements, description.thing
     names = Labeller(description, iris)
     evidence = evidence_for(graph, thing, names.label, folders)
     numbers = _numbers_by_statement(evidence)
@@ -161,7 +166,7 @@ def _numbers_by_statement(evidence: Sequence[Evidence]) -> dict[tuple[Node, ...]
     return found
 
 
-def _unresolved(graph: Graph, thing: URIRef, names: Labeller) -> Unresolved | None:
+def _unresolved(graph: Statements, thing: URIRef, names: Labeller) -> Unresolved | None:
     if (thing, RDF.type, RCS.AmbiguousMention) not in graph:
         return None
     mention = graph.value(thing, RCS.mentionText) or names.label(thing)
@@ -170,15 +175,15 @@ def _unresolved(graph: Graph, thing: URIRef, names: Labeller) -> Unresolved | No
     return Unresolved(str(mention), tuple(candidates), note)
 
 
-def _claim_label(graph: Graph, thing: URIRef, names: Labeller) -> str | None:
+def _claim_label(graph: Statements, thing: URIRef, names: Labeller) -> str | None:
     """A claim has no label of its own: it is read as the statement it backs."""
-    if (thing, RDF.type, RCS.Claim) not in graph or (thing, RDFS.label, None) in graph:
+    if (thing, RDF.type, RCS.Claim) not in graph or graph.has(thing, RDFS.label):
         return None
     parts = [graph.value(thing, p) for p in (RDF.subject, RDF.predicate, RDF.object)]
     return "Claim: " + " · ".join(names.label(p) for p in parts if p is not None)
 
 
-def _article_text(graph: Graph, thing: URIRef, folders: Sequence[Path]) -> str | None:
+def _article_text(graph: Statements, thing: URIRef, folders: Sequence[Path]) -> str | None:
     if (thing, RDF.type, RCS.Article) not in graph:
         return None
     name, checksum = graph.value(thing, RCS.sourceText), graph.value(thing, RCS.sourceTextSha256)

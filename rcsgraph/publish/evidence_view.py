@@ -6,12 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from rcsgraph.namespaces import OA, RCS
 from rcsgraph.publish.passages import Passage, find_text, passage
+from rcsgraph.publish.statements import Statements
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Evidence:
 
 
 def evidence_for(
-    graph: Graph,
+    graph: Statements,
     thing: URIRef,
     label: Callable[[Node], str],
     folders: Sequence[Path],
@@ -65,15 +66,15 @@ _Quote = tuple[str, int | None, int | None, Article | None, Passage | None]
 
 
 def _quote(
-    graph: Graph, claim: URIRef, articles: dict[Node, Article], folders: Sequence[Path]
+    graph: Statements, claim: URIRef, articles: dict[Node, Article], folders: Sequence[Path]
 ) -> _Quote:
     """The quote of a claim: its exact text, offsets, article, and passage in the article."""
     resource = graph.value(claim, RCS.evidence)
     exact, start, end = "", None, None
     for selector in graph.objects(resource, OA.hasSelector):
-        if (selector, OA.exact, None) in graph:
+        if graph.has(selector, OA.exact):
             exact = str(graph.value(selector, OA.exact))
-        if (selector, OA.start, None) in graph:
+        if graph.has(selector, OA.start):
             start, end = (int(str(graph.value(selector, x))) for x in (OA.start, OA.end))
     source = graph.value(resource, OA.hasSource)
     article = None
@@ -88,7 +89,7 @@ def _quote(
     return exact, start, end, article, found
 
 
-def _article(graph: Graph, iri: URIRef, folders: Sequence[Path]) -> Article:
+def _article(graph: Statements, iri: URIRef, folders: Sequence[Path]) -> Article:
     def text_of(term: Node | None) -> str:
         return "" if term is None else str(term)
 

@@ -8,13 +8,16 @@ canonical base (``Settings.base_iri``), and every description is about the canon
 
 import difflib
 import json
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
+from rdflib import URIRef
 
 from rcsgraph import resources
+from rcsgraph.errors import NotReady
 from rcsgraph.publish.describe import Listed, as_document, describe
 from rcsgraph.publish.entity import entity_view
 from rcsgraph.publish.iris import Iris, is_iri_path
@@ -43,6 +46,15 @@ def text_folders() -> list[Path]:
     return folders
 
 
+def vocabulary_labels() -> Mapping[URIRef, str] | None:
+    """The labels of the vocabulary, kept with the publication artefacts (None while they are
+    being derived: the description then asks the endpoint)."""
+    try:
+        return publication().vocabulary()
+    except NotReady:
+        return None
+
+
 @blueprint.route("/id/<path:rest>")
 def thing(rest: str) -> Response:
     """303 See Other: the IRI names a thing; its description is a document elsewhere."""
@@ -62,7 +74,7 @@ def document(rest: str) -> Response:
     names = iris()
     if not is_iri_path(stem):
         return not_found(stem, media, names)
-    description = describe(endpoint(), names.thing(stem))
+    description = describe(endpoint(), names.thing(stem), vocabulary_labels())
     if not description.exists:
         return not_found(stem, media, names)
     path = "/doc/" + quote(stem)
