@@ -60,3 +60,16 @@ def test_answers_are_the_workers_answers(tmp_path: Path) -> None:
     assert [str(row[0]) for row in results.rows] == ["A"]
     syntax = local.run(Job(kind="query", text="SELECT WHERE {"), timeout=10)
     assert syntax is not None and syntax[0] == "syntax"
+
+
+def test_the_evaluating_threads_are_started_once_and_kept(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    ox.Store(str(tmp_path / "store")).flush()
+    local = LocalQueries({"kind": "disk", "path": str(tmp_path / "store")}, slots=2)
+    for _ in range(20):
+        status, results = local.run(Job(kind="query", text="ASK { ?s ?p ?o }"), timeout=10)
+        assert (status, results.boolean) == ("ok", False)
+    assert len(local.threads) == 2 and all(t.daemon and t.is_alive() for t in local.threads)
+    named = [t for t in threading.enumerate() if t.name == "rcsgraph-local"]
+    assert set(local.threads) <= set(named)

@@ -16,6 +16,7 @@ evaluates, so the process goes on serving meanwhile):
 Only for an immutable on-disk store (``usable``); the answers are those of ``worker.answer``.
 """
 
+import queue
 import threading
 from typing import Any
 
@@ -28,37 +29,62 @@ def usable(spec: dict[str, Any]) -> bool:
     return spec.get("kind") == "disk" and not spec.get("writable")
 
 
+class _Asked:
+    """One query handed to an evaluating thread, and its reply once there is one."""
+
+    def __init__(self, job: Job) -> None:
+        self.job, self.done = job, threading.Event()
+        self.reply: Any = None
+
+
 class LocalQueries:
-    """At most ``slots`` own queries at once, on a read-only handle of ``spec``'s store."""
+    """At most ``slots`` own queries at once, on a read-only handle of ``spec``'s store.
+
+    ``slots`` threads, started on first use and kept: starting a thread for each query cost
+    more than a page's small queries (about 0.1 ms each, several per page). They are daemon
+    threads, so an evaluation still running never delays the process's exit.
+    """
 
     def __init__(self, spec: dict[str, Any], slots: int = 2) -> None:
-        self.spec, self.store = spec, None
+        self.spec, self.store, self.slots = spec, None, slots
         self.free = threading.BoundedSemaphore(slots)
-        self.opening = threading.Lock()
+        self.opening, self.starting = threading.Lock(), threading.Lock()
+        self.asked: queue.SimpleQueue[_Asked] = queue.SimpleQueue()
+        self.threads: list[threading.Thread] = []
 
     def run(self, job: Job, timeout: float) -> tuple[str, Any] | None:
         """``worker.answer``'s reply, ``Timeout``, or None when every slot is taken."""
         if not self.free.acquire(blocking=False):
             return None
-        found: list[Any] = []
-        done = threading.Event()
+        self._start_threads()
+        asked = _Asked(job)
+        self.asked.put(asked)
+        if not asked.done.wait(timeout):
+            raise Timeout(f"a query of this page ran past the time limit of {timeout:g} s")
+        if isinstance(asked.reply, BaseException):
+            raise asked.reply
+        reply: tuple[str, Any] = asked.reply
+        return reply
 
-        def evaluate() -> None:  # a daemon thread: an evaluation never delays the exit
+    def _start_threads(self) -> None:
+        with self.starting:
+            while len(self.threads) < self.slots:
+                thread = threading.Thread(target=self._evaluate, name="rcsgraph-local", daemon=True)
+                thread.start()
+                self.threads.append(thread)
+
+    def _evaluate(self) -> None:
+        """Answer queries until the process ends; a slot is given back once its query is
+        answered, in time for its caller or not."""
+        while True:
+            asked = self.asked.get()
             try:
-                found.append(self._answer(job))
+                asked.reply = self._answer(asked.job)
             except BaseException as exc:  # handed to the caller, raised there
-                found.append(exc)
+                asked.reply = exc
             finally:
                 self.free.release()
-                done.set()
-
-        threading.Thread(target=evaluate, name="rcsgraph-local", daemon=True).start()
-        if not done.wait(timeout):
-            raise Timeout(f"a query of this page ran past the time limit of {timeout:g} s")
-        if isinstance(found[0], BaseException):
-            raise found[0]
-        reply: tuple[str, Any] = found[0]
-        return reply
+                asked.done.set()
 
     def _answer(self, job: Job) -> tuple[str, Any]:
         from rcsgraph.sparql import worker
