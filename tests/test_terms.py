@@ -18,8 +18,8 @@ XSD_DATE = ox.NamedNode(str(XSD.date))
         (ox.Literal("hello", language="en"), Literal("hello", lang="en")),
         (ox.Literal("2019-05-01", datatype=XSD_DATE), Literal("2019-05-01", datatype=XSD.date)),
         (
-            ox.Literal("01", datatype=ox.NamedNode(str(XSD.integer))),
-            Literal("01", datatype=XSD.integer),
+            ox.Literal("14", datatype=ox.NamedNode(str(XSD.integer))),
+            Literal(14),
         ),
         (ox.BlankNode("b0"), BNode("b0")),
     ],
