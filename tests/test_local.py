@@ -24,10 +24,12 @@ class Held(LocalQueries):
         return ("ok", job.text)
 
 
-def test_only_immutable_disk_stores_are_read_here() -> None:
+def test_only_stores_that_never_change_are_read_here() -> None:
     assert usable({"kind": "disk", "path": "/x"})
     assert not usable({"kind": "disk", "path": "/x", "writable": True})
-    assert not usable({"kind": "bundled"})
+    assert usable({"kind": "bundled"}) and usable({"kind": "memory", "graphs": {}})
+    assert not usable({"kind": "bundled", "writable": True})
+    assert not usable({"kind": "memory", "graphs": {}, "writable": True})
     assert not usable({"kind": "remote", "url": "http://example.org/sparql"})
 
 

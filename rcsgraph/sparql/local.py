@@ -13,7 +13,7 @@ evaluates, so the process goes on serving meanwhile):
 - when every slot is taken (by slow evaluations), a query goes to the killable workers as
   before (``run`` returns None): the process never holds more than ``slots`` of them.
 
-Only for an immutable on-disk store (``usable``); the answers are those of ``worker.answer``.
+Only for a store that never changes (``usable``); the answers are those of ``worker.answer``.
 """
 
 import queue
@@ -25,8 +25,9 @@ from rcsgraph.sparql.job import Job
 
 
 def usable(spec: dict[str, Any]) -> bool:
-    """Whether the store a worker ``spec`` opens can be read here too: on disk, read-only."""
-    return spec.get("kind") == "disk" and not spec.get("writable")
+    """Whether the store a worker ``spec`` opens can be read here too: one that never changes
+    (no updates), on disk (opened read-only) or in memory (this process's own copy)."""
+    return spec.get("kind") in ("disk", "bundled", "memory") and not spec.get("writable")
 
 
 class _Asked:

@@ -37,12 +37,14 @@ def store_spec(settings: Settings) -> dict[str, Any]:
     """How each worker opens the store (see ``rcsgraph.sparql.worker.open_store``)."""
     if settings.endpoint is not None:
         return {"kind": "remote", "url": settings.endpoint}
+    writable = bool(settings.update_token)
     if settings.store is not None:
         generation = current_generation(settings.store)
-        return {"kind": "disk", "path": str(generation), "writable": bool(settings.update_token)}
+        return {"kind": "disk", "path": str(generation), "writable": writable}
+    # In memory, each worker has its own copy: "writable" says whether updates may change it.
     if settings.graphs:
-        return {"kind": "memory", "graphs": dict(settings.graphs)}
-    return {"kind": "bundled"}
+        return {"kind": "memory", "graphs": dict(settings.graphs), "writable": writable}
+    return {"kind": "bundled", "writable": writable}
 
 
 def known_graphs(settings: Settings) -> set[str]:
