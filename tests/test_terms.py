@@ -45,3 +45,12 @@ def test_rdf_star_triples_are_still_refused() -> None:
     node = ox.NamedNode("http://example.org/a")
     with pytest.raises(TypeError):
         terms.to_rdflib(ox.Triple(node, node, node))
+
+
+def test_a_literal_rdflib_rewrote_is_written_back_as_rdflib_has_it() -> None:
+    """rdflib reads "01"^^xsd:integer as 1: the way back gives "1", as it did before terms
+    were kept, never the store's "01" for a 1 that came from elsewhere."""
+    integer = ox.NamedNode(str(XSD.integer))
+    converted = terms.to_rdflib(ox.Literal("01", datatype=integer))
+    assert terms.to_oxigraph(converted) == ox.Literal("1", datatype=integer)
+    assert terms.to_oxigraph(Literal(1)) == ox.Literal("1", datatype=integer)

@@ -95,7 +95,7 @@ def _canonical_triples(
     if isinstance(triples, Graph):
         return canonical(triples)
     found = list(triples)
-    if not any(isinstance(n, BNode) for triple in found for n in triple):
+    if not any(type(n) is BNode for triple in found for n in triple):  # isinstance: 5x slower
         return found
     graph = Graph()
     for triple in found:

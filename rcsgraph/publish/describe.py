@@ -204,8 +204,10 @@ def _parts(source: Source, linking: dict[URIRef, None], claims: list[URIRef]) ->
     ]
     if not parts:
         return []
-    rows = source.query(_PREFIXES + f"SELECT ?s ?p ?o WHERE {{ {' UNION '.join(parts)} }}").dicts()
-    return [(row["s"], row["p"], row["o"]) for row in rows if len(row) == 3]
+    found = source.query(_PREFIXES + f"SELECT ?s ?p ?o WHERE {{ {' UNION '.join(parts)} }}")
+    s, p, o = (found.variables.index(name) for name in ("s", "p", "o"))  # rows, not dicts
+    triples = ((row[s], row[p], row[o]) for row in found.rows)
+    return [(a, b, c) for a, b, c in triples if a is not None and b is not None and c is not None]
 
 
 def _pairs(results: Results, first: str = "x") -> list[tuple[URIRef, URIRef]]:

@@ -110,16 +110,17 @@ class OxigraphStore(Store):
             raise ReadOnlyStoreError(f"{self.path}: the store is open read-only")
 
 
+def _term_or_none(term: object) -> Term | None:
+    return None if term is None else to_rdflib(term)
+
+
 def convert(answer: object) -> Results:
     """Engine-neutral ``Results`` from a pyoxigraph answer."""
     if isinstance(answer, ox.QueryBoolean):
         return Results("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = tuple(v.value for v in answer.variables)
-        rows = tuple(
-            tuple(None if s[i] is None else to_rdflib(s[i]) for i in range(len(names)))
-            for s in answer
-        )
+        rows = tuple(tuple(map(_term_or_none, solution)) for solution in answer)
         return Results("select", variables=names, rows=rows)
     triples = tuple(
         (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))

@@ -19,6 +19,8 @@ _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 #: its value) where finding it costs 0.2-0.6 µs. Emptied when full, so memory stays bounded
 #: (about 8 MB); rdflib terms are immutable, so one may serve every caller.
 _CONVERTED: dict[object, Term] = {}
+#: The same terms the other way: a description read from the store is written by Oxigraph.
+_BACK: dict[Term, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 CONVERTED_MOST = 20_000
 
 
@@ -28,7 +30,10 @@ def to_rdflib(term: object) -> Term:
     if found is None:
         if len(_CONVERTED) >= CONVERTED_MOST:
             _CONVERTED.clear()
+            _BACK.clear()
         found = _CONVERTED[term] = _converted(term)
+        if not isinstance(found, Literal) or str(found) == term.value:  # type: ignore[attr-defined]
+            _BACK[found] = term  # type: ignore[assignment]  # rdflib kept its lexical form
     return found
 
 
@@ -47,6 +52,11 @@ def _converted(term: object) -> Term:
 
 def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """A pyoxigraph term for an rdflib term."""
+    found = _BACK.get(term)
+    return _unconverted(term) if found is None else found
+
+
+def _unconverted(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
