@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from endpoint_server import Endpoint, Reply, serving
@@ -247,6 +248,16 @@ def test_home_lists_the_things(server: Endpoint) -> None:
     page = get(server, "/", "text/html").text
     assert f'<a href="/doc/{SOCIETY}">Iranian Red Crescent Society</a>' in page
     assert "claim (158)" in page
+
+
+def test_home_links_to_the_query_that_lists_a_kind_it_shows_in_part(server: Endpoint) -> None:
+    """The home page shows the first 50 things of a kind; the rest are a query away."""
+    page = get(server, "/", "text/html").text
+    found = re.search(r'… and 108 more: <a href="/sparql#query=([^"]+)">', page)
+    assert found is not None
+    query = parse_qs("query=" + unescape(found.group(1)))["query"][0]
+    reply = get(server, "/sparql?" + urlencode({"query": query}), "text/csv")
+    assert reply.status == 200 and len(reply.text.strip().splitlines()) == 1 + 158
 
 
 @pytest.mark.parametrize("path", ["/doc/a%20b", "/doc/country/irn%22", "/doc/%3Cscript%3E"])

@@ -2,6 +2,7 @@
 thing by kind."""
 
 from html import escape
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, request
 
@@ -25,8 +26,9 @@ blueprint = Blueprint("home", __name__)
 
 #: Kinds listed last and folded away: the machinery of evidence, not things people look up.
 FOLDED = {"claim"}
-#: Most things of one kind listed on the home page; beyond, the page says how many there are.
-SHOWN = 200
+#: Most things of one kind listed on the home page; beyond, the page says how many there are
+#: and links to the query that lists them all (200 made the page of a 1M-triple graph 458 KB).
+SHOWN = 50
 
 
 @blueprint.route("/")
@@ -68,7 +70,18 @@ def _group(kind: str, items: list[Listed], total: int, folded: bool, names: Iris
         for item in items
     )
     if total > len(items):
-        links += f"<li>… and {total - len(items):,} more: ask the SPARQL endpoint</li>"
+        query = (
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT DISTINCT ?thing ?label WHERE {\n  ?thing a ?kind\n"
+            f'  FILTER (STRSTARTS(STR(?thing), "{names.id_space}{kind}/")'
+            ' && !CONTAINS(STR(?thing), "#"))\n'
+            "  OPTIONAL { ?thing rdfs:label ?label }\n}\nORDER BY ?label ?thing"
+        )
+        href = "/sparql#" + urlencode({"query": query}, quote_via=quote)
+        links += (
+            f'<li>… and {total - len(items):,} more: <a href="{escape(href)}">every one, in the '
+            "SPARQL editor</a></li>"
+        )
     title = f"{escape(kind)} ({total:,})"
     if folded:
         return f"<details><summary><strong>{title}</strong></summary><ul>{links}</ul></details>"
