@@ -206,7 +206,10 @@ class Endpoint:
         """The media type of the answer: ``format=`` for the form at hand, then the Accept
         header (``conneg.for_answer``)."""
         formats = conneg.names(request.format)
-        chosen = conneg.for_answer(found.form, formats, request.accept)
+        if len(request.accept or "") <= _REMEMBERED_ACCEPT:
+            chosen = _negotiated(found.form, tuple(formats), request.accept)
+        else:
+            chosen = conneg.for_answer(found.form, formats, request.accept)
         if chosen is None:
             graph_form = found.form in ("CONSTRUCT", "DESCRIBE")
             table = conneg.RDF_TYPES if graph_form else conneg.RESULT_TYPES
@@ -248,6 +251,17 @@ def scanned(text: str, base: str = "") -> Scan:
     """``scan``, remembered for the most recent requests: the same queries come again and again
     (a page's, a client's lookups), and scanning costs more than the rest of the web side."""
     return scan(text, base)
+
+
+#: Accept headers up to this length have their negotiation remembered: clients send the same
+#: few headers again and again, and a remembered choice costs a tenth of a fresh one.
+_REMEMBERED_ACCEPT = 1024
+
+
+@lru_cache(maxsize=256)
+def _negotiated(form: str | None, formats: tuple[str, ...], accept: str | None) -> str | None:
+    """``conneg.for_answer``, remembered (it is a pure function of its arguments)."""
+    return conneg.for_answer(form, formats, accept)
 
 
 _WHERE = re.compile(r"error at (\d+):(\d+): ")

@@ -11,11 +11,13 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import select
 import threading
+from math import ceil
 from typing import Any
 
 from rcsgraph.errors import RcsGraphError, StoreError
-from rcsgraph.sparql.job import Job
+from rcsgraph.sparql.job import Job, decode_reply, encode_job, read_message, write_message
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["pyoxigraph", "rcsgraph.sparql.worker"])
@@ -44,6 +46,11 @@ class _Worker:
         self.process = _context.Process(target=worker.main, args=(child, spec), daemon=True)
         self.process.start()
         child.close()
+        # Jobs and replies go over the descriptor itself (rcsgraph.sparql.job: the wire), and a
+        # wait for a reply is one poll() on it, registered once.
+        self.fd = self.connection.fileno()
+        self.replied = select.poll()
+        self.replied.register(self.fd, select.POLLIN)
 
     def wait_ready(self) -> None:
         try:
@@ -114,12 +121,12 @@ class Pool:
         except queue.Empty:
             raise Busy("every query worker is busy; try again shortly") from None
         try:
-            worker.connection.send(job)
-            if not worker.connection.poll(timeout):
+            write_message(worker.fd, [encode_job(job)])
+            if not worker.replied.poll(ceil(timeout * 1000)):
                 self._replace(worker)
                 raise Timeout(f"the query ran past the time limit of {timeout:g} s and was stopped")
-            reply = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError):
+            reply = decode_reply(read_message(worker.fd))
+        except (EOFError, OSError):
             self._replace(worker)
             raise WorkerLost(
                 "the query worker stopped unexpectedly; it has been replaced"

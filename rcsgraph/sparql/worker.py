@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from rcsgraph.sparql.job import Job
+from rcsgraph.sparql.job import Job, decode_job, encode_reply, read_message, write_message
 from rcsgraph.sparql.results import capped_text, engine_written, serialize
 from rcsgraph.sparql.scan import star_order
 
@@ -78,12 +78,13 @@ def serve(connection: Connection, spec: dict[str, Any]) -> None:
         return
     connection.send(("ready", None))  # not len(store): that counts every quad
     threading.Thread(target=_import_later, daemon=True).start()
+    fd = connection.fileno()  # from here on, the wire of rcsgraph.sparql.job
     while True:
         try:
-            job = connection.recv()
+            job = decode_job(read_message(fd))
         except EOFError:
             return
-        connection.send(answer(store, job))
+        write_message(fd, encode_reply(answer(store, job)))
 
 
 def _import_later() -> None:

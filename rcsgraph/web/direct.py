@@ -11,7 +11,7 @@ malformed, which the Flask view answers with its precise message.
 
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote, unquote_to_bytes
 
 from rcsgraph.errors import RcsGraphError
 from rcsgraph.sparql.endpoint import Endpoint
@@ -75,12 +75,18 @@ class DirectSparql:
         raw = environ.get("QUERY_STRING", "")
         if environ.get("PATH_INFO") != self.path or not raw or not raw.isascii():
             return None
-        try:
-            pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
-        except (UnicodeDecodeError, ValueError):
-            return None  # the Flask view says which byte is wrong
-        found = dict(pairs)
-        if len(found) != len(pairs) or not found.keys() <= _PLAIN or "query" not in found:
+        found: dict[str, str] = {}
+        for pair in raw.split("&"):  # as parse_qsl, for the two names read here
+            if not pair:
+                continue
+            name, _, value = pair.partition("=")
+            if name not in _PLAIN or name in found:
+                return None  # another parameter, an encoded name or a repeated one: Flask's
+            try:
+                found[name] = unquote_to_bytes(value.replace("+", " ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return None  # the Flask view says which byte is wrong
+        if "query" not in found:
             return None
         fmt = found.get("format")
         if fmt == "html":
