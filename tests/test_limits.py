@@ -315,3 +315,20 @@ def test_an_iri_python_cannot_parse_is_400_not_500(endpoint: Endpoint, text: str
     """Found by the fuzz tests: ``urljoin`` raised on an IRI like ``http://[``."""
     reply = endpoint.query(text)
     assert reply.status == 400, reply.text
+
+
+def test_a_lookup_is_answered_in_the_web_process_capped_while_a_runaway_holds_the_worker(
+    endpoint: Endpoint,
+) -> None:
+    """One triple pattern reads at most the row cap's rows (rcsgraph.sparql.scan.is_lookup):
+    it needs no stoppable worker, and is not held up by the one a runaway holds."""
+    holder = threading.Thread(target=endpoint.query, args=(CARTESIAN,))
+    holder.start()
+    time.sleep(1.0)
+    capped = endpoint.query(ALL, accept="text/csv")
+    bigger = endpoint.query(ALL + " LIMIT 50", accept="text/csv")  # past the cap: a worker's
+    holder.join(120)
+    assert capped.status == 200 and capped.headers["x-row-cap"] == "5"
+    assert len(capped.text.strip().splitlines()) == 1 + 5
+    assert bigger.status == 503 and "busy" in bigger.text
+    assert healthy(endpoint).status == 200

@@ -206,3 +206,43 @@ def test_an_iri_that_could_break_out_is_refused(value: str) -> None:
 def test_absolute_iris_are_accepted() -> None:
     for value in ("http://example.org/g", "urn:x:y", "tag:a@b,2020:c#d", "file:///etc/passwd"):
         assert checked_iri(value) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "lookup"),
+    [
+        ("SELECT ?p ?o { <http://example.org/a> ?p ?o }", True),
+        ("SELECT * WHERE { ?s ?p ?o . } LIMIT 10", True),
+        ("PREFIX ex: <http://example.org/> BASE <http://b/> SELECT ?s { ?s a ex:C }", True),
+        ('SELECT ?s { ?s <http://example.org/p> "x"@en }', True),
+        (
+            'SELECT ?s { ?s <http://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#int> }',
+            True,
+        ),
+        ("SELECT ?s { ?s <http://example.org/p> 14 }", True),
+        ("select ?s where { ?s ?p ?o } limit 5", True),
+        ("SELECT ?x { ?x ?p ?x }", False),  # repeated: rows read that are no answers
+        ("SELECT ?x { ?x ?p $x }", False),
+        ("SELECT DISTINCT ?s { ?s ?p ?o }", False),
+        ("SELECT ?s { ?s ?p ?o } ORDER BY ?s", False),
+        ("SELECT ?s { ?s ?p ?o } OFFSET 5", False),
+        ("SELECT ?s { ?s ?p ?o } LIMIT 5 OFFSET 5", False),
+        ("SELECT ?s { ?s ?p ?o . ?o ?q ?r }", False),
+        ("SELECT ?s { ?s ?p ?o FILTER (?o > 1) }", False),
+        ("SELECT ?s { ?s <http://example.org/p>+ ?o }", False),
+        ("SELECT ?s { ?s <http://example.org/p>/<http://example.org/q> ?o }", False),
+        ("SELECT ?s FROM <http://example.org/g> { ?s ?p ?o }", False),
+        ("SELECT ?s { GRAPH ?g { ?s ?p ?o } }", False),
+        ("SELECT ?s { _:b ?p ?s }", False),
+        ("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", False),
+        ("ASK { ?s ?p ?o }", False),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", False),
+        ("SELECT ?s { ?s ?p ?o } GROUP BY ?s", False),
+        ("SELECT ?s { ?s ?p ?o ; ?q ?r }", False),
+        ("SELECT ?s { SERVICE <http://example.org/> { ?s ?p ?o } }", False),
+        ("SELECT ?s {", False),
+        ("SELECT", False),
+    ],
+)
+def test_a_lookup_is_one_triple_pattern_whose_rows_are_all_answers(text: str, lookup: bool) -> None:
+    assert scan(text).lookup is lookup

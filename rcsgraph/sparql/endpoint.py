@@ -100,11 +100,32 @@ class Endpoint:
         if request.kind == "update":
             return self._update(request, found)
         media = self.negotiate(request, found)
-        return self._answer(self._job(request, found, media))
+        job = self._job(request, found, media)
+        return self._answer(job, here=self.local is not None and self._bounded(request, found))
 
-    def _answer(self, job: Job, own: bool = False) -> Answer:
-        """Run ``job``; a cut answer says so in its headers (the cap is never silent)."""
-        reply = self._own(job) if own else self.pool.run(job, self.settings.timeout)
+    def _bounded(self, request: Request, found: Scan) -> bool:
+        """Whether a client's query is a lookup (``scan.is_lookup``) on the default dataset
+        whose rows the cap (or a smaller LIMIT) bounds: its evaluation reads at most that many
+        rows of one index range, so it runs in the web process, without the round trip to a
+        worker (which cost a lookup more than its evaluation)."""
+        cap = self.settings.row_cap
+        return (
+            found.lookup
+            and (found.limit is None or found.limit <= cap)
+            and request.default_graphs is None
+            and request.named_graphs is None
+        )
+
+    def _answer(self, job: Job, own: bool = False, here: bool = False) -> Answer:
+        """Run ``job``: in a worker, or as one of rcsgraph's own queries (``own``), or in this
+        thread (``here``: a bounded lookup); a cut answer says so in its headers (the cap is
+        never silent)."""
+        if here and self.local is not None:
+            reply = self.local.answer_here(job)
+        elif own:
+            reply = self._own(job)
+        else:
+            reply = self.pool.run(job, self.settings.timeout)
         _raise_for(reply)
         answer: Answer = reply[1]
         if answer.truncated:

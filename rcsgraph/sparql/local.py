@@ -1,17 +1,21 @@
-"""rcsgraph's own queries (pages, catalogue) evaluated in the web process, without a worker.
+"""rcsgraph's own queries (pages, catalogue), and clients' lookups, evaluated in the web process.
 
 A client's query runs in a worker process because only a process can be stopped for real. The
 project's own queries are known texts, bounded by design (a ``LIMIT``, typed parameters), and
-the round trip to a worker cost them more than their evaluation: a pickled job, a pickled
-answer of rdflib terms, two context switches (about 7 ms of a society page's 8 ms per query,
-profiled). ``LocalQueries`` evaluates them on the web process's own read-only handle of the
-same generation, in at most ``slots`` threads at once (pyoxigraph releases the GIL while it
-evaluates, so the process goes on serving meanwhile):
+the round trip to a worker cost them more than their evaluation (when it was measured, with
+pickled jobs and answers: about 7 ms of a society page's 8 ms per query). ``LocalQueries``
+evaluates them on the web process's own handle of the same store (read-only on disk, or its own
+copy in memory), in at most ``slots`` kept threads at once (pyoxigraph releases the GIL while
+it evaluates, so the process goes on serving meanwhile):
 
 - the timeout still holds for the request: past it, the caller gets ``Timeout`` (503); the
   evaluation, which cannot be interrupted, finishes in its thread and gives its slot back then;
 - when every slot is taken (by slow evaluations), a query goes to the killable workers as
   before (``run`` returns None): the process never holds more than ``slots`` of them.
+
+A client's lookup (one triple pattern, its rows capped: ``Endpoint._bounded``) is evaluated in
+the request's own thread (``answer_here``): its evaluation is bounded by its form, so it needs
+neither a stoppable process nor a timeout.
 
 Only for a store that never changes (``usable``); the answers are those of ``worker.answer``.
 """
@@ -86,6 +90,11 @@ class LocalQueries:
             finally:
                 self.free.release()
                 asked.done.set()
+
+    def answer_here(self, job: Job) -> tuple[str, Any]:
+        """``worker.answer``'s reply, evaluated in the calling thread: only for a query whose
+        evaluation is bounded by its form (``Endpoint._bounded``), which needs no timeout."""
+        return self._answer(job)
 
     def _answer(self, job: Job) -> tuple[str, Any]:
         from rcsgraph.sparql import worker

@@ -93,6 +93,7 @@ class Scan:
     limit: int | None = None  # top-level LIMIT
     variables: list[str] = field(default_factory=list)  # in order of first appearance
     max_depth: int = 0  # deepest nesting of braces, brackets, parentheses and << >>
+    lookup: bool = False  # a SELECT of one triple pattern, as ``is_lookup`` says
 
 
 def tokens(text: str) -> list[Token]:
@@ -128,7 +129,50 @@ def scan(text: str, base: str = "") -> Scan:
             base = _join(base, following[0].text[1:-1])
         elif word:
             _note_keyword(result, word, token, following, prefixes, base)
+    result.lookup = is_lookup(found)
     return result
+
+
+_TERMS = {"iri", "pname", "var"}
+
+
+def is_lookup(found: list[Token]) -> bool:
+    """Whether the tokens are a lookup: ``SELECT`` of variables or ``*``, a group of one triple
+    pattern whose variables are all different, and at most a ``LIMIT`` (after ``PREFIX`` and
+    ``BASE`` declarations). Each row of the index range such a pattern reads is an answer, so a
+    limit on the answer's rows (the row cap) bounds its evaluation: it needs no process that can
+    be stopped. Anything else (a filter, a path, a modifier, a dataset) is not a lookup."""
+    rest = list(found)
+    while rest and rest[0].text.upper() in ("PREFIX", "BASE"):
+        rest = rest[3:] if rest[0].text.upper() == "PREFIX" else rest[2:]
+    texts = [t.text.upper() for t in rest]
+    if not texts or texts[0] != "SELECT":
+        return False
+    at = 1
+    while at < len(rest) and (rest[at].kind == "var" or texts[at] == "*"):
+        at += 1
+    at += at < len(rest) and texts[at] == "WHERE"
+    if at == 1 or texts[at : at + 1] != ["{"] or len(rest) < at + 5:
+        return False
+    (s, p, o), tail = rest[at + 1 : at + 4], rest[at + 4 :]
+    if s.kind not in _TERMS or not (p.kind in _TERMS or p.text == "a"):
+        return False
+    if o.kind == "string":  # a literal, perhaps with its language or its datatype
+        if tail[0].kind == "langtag":
+            tail = tail[1:]
+        elif [t.text for t in tail[:2]] == ["^", "^"] and tail[2:3] and tail[2].kind != "var":
+            tail = tail[3:] if tail[2].kind in _TERMS else tail
+    elif o.kind not in _TERMS and o.kind != "number":
+        return False
+    names = [t.text[1:] for t in (s, p, o) if t.kind == "var"]  # ?x and $x are one variable
+    if len(set(names)) < len(names):
+        return False  # ?x ?p ?x: rows of the range may not match, and be read all the same
+    ending = [t.text.upper() for t in tail]
+    if ending[:1] == ["."]:
+        ending = ending[1:]
+    return ending == ["}"] or (
+        len(ending) == 3 and ending[:2] == ["}", "LIMIT"] and tail[-1].kind == "number"
+    )
 
 
 def _note_keyword(
