@@ -21,6 +21,9 @@ documents, catalogue answers, descriptions and ``/sparql`` alike.
   recently used out first. An answer marked ``X-Rcsgraph-No-Cache`` (a dump streamed from a
   file) or larger than ``largest`` passes through unbuffered.
 
+The processes of one server share what they keep through ``shared`` (see
+``rcsgraph.web.shared_cache``): an answer evaluated by one is not evaluated again by another.
+
 Only used when updates are disabled and the store is local (see ``create_app``).
 """
 
@@ -30,6 +33,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+from rcsgraph.web.shared_cache import SharedAnswers
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -43,10 +48,11 @@ _WAIT_FOR_ANOTHER = 60.0  # seconds a request waits for the same one's evaluatio
 
 
 class _Kept:
-    __slots__ = ("body", "etag", "headers", "size")
+    __slots__ = ("body", "etag", "headers", "size", "tag")
 
-    def __init__(self, headers: list[tuple[str, str]], body: bytes, etag: str) -> None:
+    def __init__(self, headers: list[tuple[str, str]], body: bytes, etag: str, tag: str) -> None:
         self.headers, self.body, self.etag = headers, body, etag
+        self.tag = tag  # the key's own tag, which names the answer among the processes
         self.size = len(body) + sum(len(k) + len(v) for k, v in headers) + _OVERHEAD
 
 
@@ -54,9 +60,14 @@ class AnswerCache:
     """WSGI middleware: GET answers kept up to ``capacity`` bytes in all."""
 
     def __init__(
-        self, app: WsgiApp, version: str, capacity: int = 64 * 2**20, largest: int = 4 * 2**20
+        self,
+        app: WsgiApp,
+        version: str,
+        capacity: int = 64 * 2**20,
+        largest: int = 4 * 2**20,
+        shared: SharedAnswers | None = None,
     ) -> None:
-        self.app, self.version = app, version
+        self.app, self.version, self.shared = app, version, shared
         self.capacity, self.largest = capacity, min(largest, capacity)
         self.kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
         self.size = 0
@@ -84,6 +95,10 @@ class AnswerCache:
         if found is not None:
             return self._kept(environ, start_response, key, found)
         etag = self._etag(key)
+        if not fresh and self.shared is not None:
+            found = self._from_shared(key, etag)
+            if found is not None:
+                return self._kept(environ, start_response, key, found)
         if wanted and _matches(wanted, etag, exists=False):
             return _not_modified(start_response, etag, [("Vary", "Accept")])
         if fresh:
@@ -104,6 +119,17 @@ class AnswerCache:
             with self.lock:
                 self.pending.pop(key).set()
 
+    def _from_shared(self, key: tuple[str, ...], tag: str) -> "_Kept | None":
+        """The answer another process of this server kept, now kept here too."""
+        assert self.shared is not None
+        found = self.shared.get(tag)
+        if found is None:
+            return None
+        etag, headers, body = found
+        entry = _Kept(headers, body, etag, tag)
+        self._keep(key, entry)
+        return entry
+
     def _kept(
         self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], found: "_Kept"
     ) -> Iterable[bytes]:
@@ -120,6 +146,7 @@ class AnswerCache:
         self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], etag: str
     ) -> Iterable[bytes]:
         seen: list[Any] = []
+        tag = etag
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             seen[:] = [status, headers, exc_info]
@@ -145,7 +172,9 @@ class AnswerCache:
         start_response(status, headers, exc_info)
         if rest is not None:  # too large to keep: the rest streams as it comes
             return _Chained(body, rest, result)
-        self._keep(key, _Kept(headers, body, etag))
+        if self.shared is not None:
+            self.shared.put(tag, etag, headers, body)
+        self._keep(key, _Kept(headers, body, etag, tag))
         return [body]
 
     def _read(self, result: Iterable[bytes], headers: list[tuple[str, str]]) -> Any:
@@ -164,15 +193,19 @@ class AnswerCache:
         return b"".join(chunks), None
 
     def _keep(self, key: tuple[str, ...], entry: _Kept) -> None:
+        dropped = []
         with self.lock:
-            old = self.kept.pop(key, None)
+            old = self.kept.pop(key, None)  # its shared file, if any, is the new one's now
             if old is not None:
                 self.size -= old.size
             self.kept[key] = entry
             self.size += entry.size
             while self.size > self.capacity and self.kept:
-                _, dropped = self.kept.popitem(last=False)
-                self.size -= dropped.size
+                dropped.append(self.kept.popitem(last=False)[1])
+                self.size -= dropped[-1].size
+        if self.shared is not None:  # outside the lock: removing files takes system calls
+            for each in dropped:
+                self.shared.drop(each.tag)
 
     def _etag(self, key: tuple[str, ...]) -> str:
         digest = hashlib.sha256(
