@@ -8,6 +8,7 @@ from flask import Flask
 
 from rcsgraph.web import create_app
 from rcsgraph.web.cache import AnswerCache, answers_version
+from rcsgraph.web.cache_keys import LARGEST_BODY
 from rcsgraph.web.shared_cache import SharedAnswers, server_folder
 
 DATA = '@prefix ex: <http://example.org/> .\nex:a ex:name "A" .\n'
@@ -250,3 +251,55 @@ def test_the_shared_folder_is_private_to_its_server(tmp_path: Path) -> None:
     assert server_folder("v", tmp_path) == folder  # the other processes find the same one
     os.chmod(folder, 0o777)  # another user could have written into it: not used
     assert server_folder("v", tmp_path) is None
+
+
+class Echo(Counting):
+    """Answers with the body it was sent, as a SPARQL endpoint's answer depends on it."""
+
+    def __call__(self, environ: dict[str, object], start_response: object) -> list[bytes]:
+        self.body = environ["wsgi.input"].read()  # type: ignore[attr-defined]
+        return super().__call__(environ, start_response)
+
+
+def post(cache: AnswerCache, body: bytes, kind: str = "application/sparql-query", **more: str):  # type: ignore[no-untyped-def]
+    import io
+
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/sparql", "QUERY_STRING": ""}
+    environ.update({"CONTENT_TYPE": kind, "CONTENT_LENGTH": str(len(body))})
+    environ.update({"wsgi.input": io.BytesIO(body), **more})  # type: ignore[dict-item]
+    seen: list[str] = []
+    answer = b"".join(cache(environ, lambda status, headers, exc=None: seen.append(status)))
+    return int(seen[0][:3]), answer
+
+
+def test_a_posted_query_is_kept_like_the_same_get() -> None:
+    app = Echo()
+    cache = AnswerCache(app, "v")
+    assert post(cache, b"ASK {}") == post(cache, b"ASK {}") == (200, b"ASK {}")
+    assert app.calls == 1
+    assert post(cache, b"ASK { ?s ?p ?o }")[1] == b"ASK { ?s ?p ?o }"  # another query
+    form = "application/x-www-form-urlencoded"
+    assert post(cache, b"query=ASK%7B%7D", form) == post(cache, b"query=ASK%7B%7D", form)
+    assert app.calls == 3
+    post(cache, b"ASK {}", HTTP_CACHE_CONTROL="no-cache")
+    assert app.calls == 4
+
+
+@pytest.mark.parametrize(
+    ("body", "more"),
+    [
+        (b"update=INSERT+DATA+%7B%7D", {"CONTENT_TYPE": "application/x-www-form-urlencoded"}),
+        (b"INSERT DATA {}", {"CONTENT_TYPE": "application/sparql-update"}),
+        (b"ASK {}", {"PATH_INFO": "/other"}),
+        (b"ASK {}", {"CONTENT_LENGTH": ""}),  # chunked: not read here
+        (b"ASK {}", {"HTTP_IF_NONE_MATCH": "*"}),
+        (b"ASK {}", {"HTTP_CACHE_CONTROL": "no-store"}),
+        (b"#" * (LARGEST_BODY + 1), {}),
+    ],
+)
+def test_what_posts_are_not_kept(body: bytes, more: dict[str, str]) -> None:
+    app = Echo()
+    cache = AnswerCache(app, "v")
+    for _ in range(2):
+        assert post(cache, body, **more) == (200, body)  # the application got it all, as sent
+    assert app.calls == 2

@@ -1,5 +1,7 @@
 """One cache for every GET and HEAD of an immutable store: kept answers, ``ETag``, 304.
 
+SPARQL queries POSTed to ``/sparql`` are kept too (see ``rcsgraph.web.cache_keys``).
+
 A read-only server answers from one generation of its store for as long as it runs, and its
 answers are deterministic, so the same request always gets the same bytes. ``AnswerCache`` is
 WSGI middleware in front of everything else (Flask's routing included): pages, entity
@@ -34,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from rcsgraph.web.cache_keys import request_key
 from rcsgraph.web.shared_cache import SharedAnswers
 
 Environ = dict[str, Any]
@@ -75,20 +78,12 @@ class AnswerCache:
         self.pending: dict[tuple[str, ...], threading.Event] = {}  # keys being evaluated
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        method = environ.get("REQUEST_METHOD")
-        if (method != "GET" and method != "HEAD") or "HTTP_AUTHORIZATION" in environ:
+        if "HTTP_AUTHORIZATION" in environ:
             return self.app(environ, start_response)
         control = environ.get("HTTP_CACHE_CONTROL", "").lower()
-        if "no-store" in control:
+        key = None if "no-store" in control else request_key(environ)
+        if key is None:
             return self.app(environ, start_response)
-        key = (
-            environ.get("wsgi.url_scheme", ""),
-            environ.get("HTTP_HOST", ""),
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-            environ.get("HTTP_ACCEPT", ""),
-        )
         wanted = environ.get("HTTP_IF_NONE_MATCH")
         fresh = "no-cache" in control
         found = None if fresh else self.kept.get(key)
@@ -140,7 +135,7 @@ class AnswerCache:
         if wanted and _matches(wanted, found.etag, exists=True):
             return _not_modified(start_response, found.etag, found.headers)
         start_response("200 OK", found.headers)
-        return [found.body if environ.get("REQUEST_METHOD") == "GET" else b""]
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else found.body]
 
     def _evaluate(
         self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], etag: str
@@ -165,7 +160,7 @@ class AnswerCache:
             if wanted and _matches(wanted, etag, exists=True):  # If-None-Match: *
                 _close(result)
                 return _not_modified(start_response, etag, headers)
-        if not keep or environ.get("REQUEST_METHOD") != "GET":
+        if not keep or environ.get("REQUEST_METHOD") == "HEAD":
             start_response(status, headers, exc_info)
             return result
         body, rest = self._read(result, headers)
