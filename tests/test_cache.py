@@ -8,6 +8,8 @@ from flask import Flask
 
 from rcsgraph.web import create_app
 from rcsgraph.web.cache import AnswerCache, answers_version
+from rcsgraph.web.cache_keys import LARGEST_BODY
+from rcsgraph.web.shared_cache import SharedAnswers, server_folder
 
 DATA = '@prefix ex: <http://example.org/> .\nex:a ex:name "A" .\n'
 QUERY = {"query": "SELECT ?s WHERE { ?s ?p ?o }"}
@@ -188,3 +190,116 @@ def test_concurrent_misses_evaluate_once() -> None:
     for thread in threads:
         thread.join()
     assert app.calls == 1
+
+
+def test_the_processes_of_a_server_share_what_they_keep(tmp_path: Path) -> None:
+    first_app, second_app = Counting(body=b"one"), Counting(body=b"two")
+    first = AnswerCache(first_app, "v", shared=SharedAnswers(tmp_path))
+    second = AnswerCache(second_app, "v", shared=SharedAnswers(tmp_path))
+    made = ask(first, "/doc/society/x")
+    assert ask(second, "/doc/society/x") == made  # the first process's answer, not evaluated
+    assert second_app.calls == 0 and made[2] == b"one"
+    assert ask(second, "/doc/society/x", if_none_match=made[1]["ETag"])[0] == 304  # type: ignore[index]
+    assert ask(second, "/doc/society/x", cache_control="no-cache")[2] == b"two"
+    assert second_app.calls == 1
+    assert ask(second, "/doc/other")[2] == b"two"  # what nobody kept is evaluated
+    assert (
+        ask(AnswerCache(Counting(), "w", shared=SharedAnswers(tmp_path)), "/doc/society/x")[2]
+        == b"page"
+    )  # another generation: another tag
+
+
+def test_a_shared_answer_goes_when_the_cache_that_made_it_drops_it(tmp_path: Path) -> None:
+    def app(environ: dict[str, object], start_response: object) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])  # type: ignore[operator]
+        return [str(environ["QUERY_STRING"]).encode() * 10]
+
+    shared = SharedAnswers(tmp_path / "answers")
+    shared.folder.mkdir()
+    cache = AnswerCache(app, "v", capacity=2000, shared=shared)
+    for n in range(40):
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "QUERY_STRING": f"q={n}"}
+        b"".join(cache(environ, lambda *args: None))
+    files = sorted(p.stem for p in shared.folder.iterdir())
+    assert 0 < len(files) == len(cache.kept) < 40  # bounded by what the cache holds
+    assert files == sorted(kept.tag.strip('"') for kept in cache.kept.values())
+    shared.close()
+    assert not shared.folder.exists()
+
+
+def test_a_damaged_shared_answer_is_evaluated_again(tmp_path: Path) -> None:
+    app = Counting()
+    cache = AnswerCache(app, "v", shared=SharedAnswers(tmp_path))
+    tag = cache._etag(("", "", "", "/doc/x", "", ""))
+    (tmp_path / (tag.strip('"') + ".answer")).write_bytes(b"not json\nbody")
+    assert ask(cache)[2] == b"page" and app.calls == 1
+
+
+def test_the_shared_folder_is_private_to_its_server(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    ended = subprocess.Popen(["true"])  # a server that no longer runs left its folder
+    ended.wait()
+    left = tmp_path / f"rcsgraph-answers-{ended.pid}-0"
+    left.mkdir()
+    (left / "x.answer").write_bytes(b"left behind")
+    folder = server_folder("v", tmp_path)
+    assert folder is not None and folder.is_dir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert not left.exists()  # removed by the next server to start
+    assert server_folder("v", tmp_path) == folder  # the other processes find the same one
+    os.chmod(folder, 0o777)  # another user could have written into it: not used
+    assert server_folder("v", tmp_path) is None
+
+
+class Echo(Counting):
+    """Answers with the body it was sent, as a SPARQL endpoint's answer depends on it."""
+
+    def __call__(self, environ: dict[str, object], start_response: object) -> list[bytes]:
+        self.body = environ["wsgi.input"].read()  # type: ignore[attr-defined]
+        return super().__call__(environ, start_response)
+
+
+def post(cache: AnswerCache, body: bytes, kind: str = "application/sparql-query", **more: str):  # type: ignore[no-untyped-def]
+    import io
+
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/sparql", "QUERY_STRING": ""}
+    environ.update({"CONTENT_TYPE": kind, "CONTENT_LENGTH": str(len(body))})
+    environ.update({"wsgi.input": io.BytesIO(body), **more})  # type: ignore[dict-item]
+    seen: list[str] = []
+    answer = b"".join(cache(environ, lambda status, headers, exc=None: seen.append(status)))
+    return int(seen[0][:3]), answer
+
+
+def test_a_posted_query_is_kept_like_the_same_get() -> None:
+    app = Echo()
+    cache = AnswerCache(app, "v")
+    assert post(cache, b"ASK {}") == post(cache, b"ASK {}") == (200, b"ASK {}")
+    assert app.calls == 1
+    assert post(cache, b"ASK { ?s ?p ?o }")[1] == b"ASK { ?s ?p ?o }"  # another query
+    form = "application/x-www-form-urlencoded"
+    assert post(cache, b"query=ASK%7B%7D", form) == post(cache, b"query=ASK%7B%7D", form)
+    assert app.calls == 3
+    post(cache, b"ASK {}", HTTP_CACHE_CONTROL="no-cache")
+    assert app.calls == 4
+
+
+@pytest.mark.parametrize(
+    ("body", "more"),
+    [
+        (b"update=INSERT+DATA+%7B%7D", {"CONTENT_TYPE": "application/x-www-form-urlencoded"}),
+        (b"INSERT DATA {}", {"CONTENT_TYPE": "application/sparql-update"}),
+        (b"ASK {}", {"PATH_INFO": "/other"}),
+        (b"ASK {}", {"CONTENT_LENGTH": ""}),  # chunked: not read here
+        (b"ASK {}", {"HTTP_IF_NONE_MATCH": "*"}),
+        (b"ASK {}", {"HTTP_CACHE_CONTROL": "no-store"}),
+        (b"#" * (LARGEST_BODY + 1), {}),
+    ],
+)
+def test_what_posts_are_not_kept(body: bytes, more: dict[str, str]) -> None:
+    app = Echo()
+    cache = AnswerCache(app, "v")
+    for _ in range(2):
+        assert post(cache, body, **more) == (200, body)  # the application got it all, as sent
+    assert app.calls == 2

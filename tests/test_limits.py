@@ -44,9 +44,15 @@ def ready(endpoint: Endpoint) -> None:
 
 
 def healthy(endpoint: Endpoint) -> Reply:
-    """An ASK, retried while the worker that replaces a stopped one is starting (503 busy)."""
+    """An ASK, retried while the worker that replaces a stopped one is starting (503 busy);
+    evaluated afresh, since a kept answer would say nothing of the worker."""
+    headers = {
+        "Content-Type": "application/sparql-query",
+        "Accept": "application/sparql-results+json",
+        "Cache-Control": "no-cache",
+    }
     for _ in range(300):
-        reply = endpoint.query("ASK { ?s ?p ?o }", accept="application/sparql-results+json")
+        reply = endpoint.call("POST", body="ASK { ?s ?p ?o }", headers=headers)
         if reply.status != 503:
             return reply
         time.sleep(0.2)

@@ -61,3 +61,22 @@ def test_processes_share_the_port_and_each_has_its_workers() -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
+
+
+def test_the_processes_share_kept_answers_and_remove_them_as_they_stop() -> None:
+    import tempfile
+    from pathlib import Path
+
+    process, endpoint = start("--processes", "2", "--workers", "1")
+    try:
+        ask = endpoint.path + "?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
+        tags = {endpoint.call("GET", ask).headers["etag"] for _ in range(20)}
+        assert len(tags) == 1  # whichever process answered
+        roots = [Path("/dev/shm"), Path(tempfile.gettempdir())]
+        folders = [f for r in roots for f in r.glob(f"rcsgraph-answers-{process.pid}-*")]
+        assert len(folders) == 1 and folders[0].stat().st_mode & 0o777 == 0o700
+        assert list(folders[0].glob("*.answer"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+    assert not folders[0].exists()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
     from rcsgraph.sparql.endpoint import Endpoint
+    from rcsgraph.web.shared_cache import SharedAnswers
 
 #: The most bytes of request line and headers (431 beyond): what waitress read before granian.
 HEAD_CAP = 256 * 1024
@@ -62,10 +63,11 @@ def flask_app(settings: Settings, endpoint: "Endpoint") -> "Flask":
     return app
 
 
-def front(app: WsgiApp, settings: Settings, endpoint: "Endpoint") -> WsgiApp:
+def front(app: WsgiApp, settings: Settings, endpoint: "Endpoint", shared: bool = False) -> WsgiApp:
     """What stands before ``app``: plain SPARQL GETs answered directly; for an immutable
-    store, the answer cache before them; the limits on heads and chunked bodies before that,
-    and CORS first."""
+    store, the answer cache before them (its answers ``shared`` with the other processes of
+    this server, if asked); the limits on heads and chunked bodies before that, and CORS
+    first."""
     from rcsgraph.web.cache import AnswerCache, answers_version
     from rcsgraph.web.cors import Cors
     from rcsgraph.web.direct import DirectSparql
@@ -74,6 +76,23 @@ def front(app: WsgiApp, settings: Settings, endpoint: "Endpoint") -> WsgiApp:
     wsgi: WsgiApp = DirectSparql(app, lambda: endpoint)
     version = None if settings.update_token else answers_version(endpoint.pool.spec, settings)
     if version is not None:  # an immutable store: the same request, the same answer
-        wsgi = AnswerCache(wsgi, version, capacity=settings.cache_bytes)
+        wsgi = AnswerCache(
+            wsgi, version, capacity=settings.cache_bytes, shared=_shared(version, shared)
+        )
     # Outermost: every answer is readable cross-origin, the cache's 304s and the limits' included.
     return Cors(RequestLimits(wsgi, settings.body_cap, HEAD_CAP))
+
+
+def _shared(version: str, wanted: bool) -> "SharedAnswers | None":
+    """The folder of answers this server's processes share, removed from as this one exits."""
+    from multiprocessing.util import Finalize
+
+    from rcsgraph.web.shared_cache import SharedAnswers, server_folder
+
+    folder = server_folder(version) if wanted else None
+    if folder is None:
+        return None
+    shared = SharedAnswers(folder)
+    # Not atexit: granian's processes are multiprocessing's, which end without running it.
+    Finalize(shared, shared.close, exitpriority=1)
+    return shared

@@ -1,5 +1,7 @@
 """One cache for every GET and HEAD of an immutable store: kept answers, ``ETag``, 304.
 
+SPARQL queries POSTed to ``/sparql`` are kept too (see ``rcsgraph.web.cache_keys``).
+
 A read-only server answers from one generation of its store for as long as it runs, and its
 answers are deterministic, so the same request always gets the same bytes. ``AnswerCache`` is
 WSGI middleware in front of everything else (Flask's routing included): pages, entity
@@ -21,6 +23,9 @@ documents, catalogue answers, descriptions and ``/sparql`` alike.
   recently used out first. An answer marked ``X-Rcsgraph-No-Cache`` (a dump streamed from a
   file) or larger than ``largest`` passes through unbuffered.
 
+The processes of one server share what they keep through ``shared`` (see
+``rcsgraph.web.shared_cache``): an answer evaluated by one is not evaluated again by another.
+
 Only used when updates are disabled and the store is local (see ``create_app``).
 """
 
@@ -30,6 +35,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+from rcsgraph.web.cache_keys import request_key
+from rcsgraph.web.shared_cache import SharedAnswers
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -43,10 +51,11 @@ _WAIT_FOR_ANOTHER = 60.0  # seconds a request waits for the same one's evaluatio
 
 
 class _Kept:
-    __slots__ = ("body", "etag", "headers", "size")
+    __slots__ = ("body", "etag", "headers", "size", "tag")
 
-    def __init__(self, headers: list[tuple[str, str]], body: bytes, etag: str) -> None:
+    def __init__(self, headers: list[tuple[str, str]], body: bytes, etag: str, tag: str) -> None:
         self.headers, self.body, self.etag = headers, body, etag
+        self.tag = tag  # the key's own tag, which names the answer among the processes
         self.size = len(body) + sum(len(k) + len(v) for k, v in headers) + _OVERHEAD
 
 
@@ -54,9 +63,14 @@ class AnswerCache:
     """WSGI middleware: GET answers kept up to ``capacity`` bytes in all."""
 
     def __init__(
-        self, app: WsgiApp, version: str, capacity: int = 64 * 2**20, largest: int = 4 * 2**20
+        self,
+        app: WsgiApp,
+        version: str,
+        capacity: int = 64 * 2**20,
+        largest: int = 4 * 2**20,
+        shared: SharedAnswers | None = None,
     ) -> None:
-        self.app, self.version = app, version
+        self.app, self.version, self.shared = app, version, shared
         self.capacity, self.largest = capacity, min(largest, capacity)
         self.kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
         self.size = 0
@@ -64,26 +78,22 @@ class AnswerCache:
         self.pending: dict[tuple[str, ...], threading.Event] = {}  # keys being evaluated
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        method = environ.get("REQUEST_METHOD")
-        if (method != "GET" and method != "HEAD") or "HTTP_AUTHORIZATION" in environ:
+        if "HTTP_AUTHORIZATION" in environ:
             return self.app(environ, start_response)
         control = environ.get("HTTP_CACHE_CONTROL", "").lower()
-        if "no-store" in control:
+        key = None if "no-store" in control else request_key(environ)
+        if key is None:
             return self.app(environ, start_response)
-        key = (
-            environ.get("wsgi.url_scheme", ""),
-            environ.get("HTTP_HOST", ""),
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-            environ.get("HTTP_ACCEPT", ""),
-        )
         wanted = environ.get("HTTP_IF_NONE_MATCH")
         fresh = "no-cache" in control
         found = None if fresh else self.kept.get(key)
         if found is not None:
             return self._kept(environ, start_response, key, found)
         etag = self._etag(key)
+        if not fresh and self.shared is not None:
+            found = self._from_shared(key, etag)
+            if found is not None:
+                return self._kept(environ, start_response, key, found)
         if wanted and _matches(wanted, etag, exists=False):
             return _not_modified(start_response, etag, [("Vary", "Accept")])
         if fresh:
@@ -104,6 +114,17 @@ class AnswerCache:
             with self.lock:
                 self.pending.pop(key).set()
 
+    def _from_shared(self, key: tuple[str, ...], tag: str) -> "_Kept | None":
+        """The answer another process of this server kept, now kept here too."""
+        assert self.shared is not None
+        found = self.shared.get(tag)
+        if found is None:
+            return None
+        etag, headers, body = found
+        entry = _Kept(headers, body, etag, tag)
+        self._keep(key, entry)
+        return entry
+
     def _kept(
         self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], found: "_Kept"
     ) -> Iterable[bytes]:
@@ -114,12 +135,13 @@ class AnswerCache:
         if wanted and _matches(wanted, found.etag, exists=True):
             return _not_modified(start_response, found.etag, found.headers)
         start_response("200 OK", found.headers)
-        return [found.body if environ.get("REQUEST_METHOD") == "GET" else b""]
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else found.body]
 
     def _evaluate(
         self, environ: Environ, start_response: StartResponse, key: tuple[str, ...], etag: str
     ) -> Iterable[bytes]:
         seen: list[Any] = []
+        tag = etag
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             seen[:] = [status, headers, exc_info]
@@ -138,14 +160,16 @@ class AnswerCache:
             if wanted and _matches(wanted, etag, exists=True):  # If-None-Match: *
                 _close(result)
                 return _not_modified(start_response, etag, headers)
-        if not keep or environ.get("REQUEST_METHOD") != "GET":
+        if not keep or environ.get("REQUEST_METHOD") == "HEAD":
             start_response(status, headers, exc_info)
             return result
         body, rest = self._read(result, headers)
         start_response(status, headers, exc_info)
         if rest is not None:  # too large to keep: the rest streams as it comes
             return _Chained(body, rest, result)
-        self._keep(key, _Kept(headers, body, etag))
+        if self.shared is not None:
+            self.shared.put(tag, etag, headers, body)
+        self._keep(key, _Kept(headers, body, etag, tag))
         return [body]
 
     def _read(self, result: Iterable[bytes], headers: list[tuple[str, str]]) -> Any:
@@ -164,15 +188,19 @@ class AnswerCache:
         return b"".join(chunks), None
 
     def _keep(self, key: tuple[str, ...], entry: _Kept) -> None:
+        dropped = []
         with self.lock:
-            old = self.kept.pop(key, None)
+            old = self.kept.pop(key, None)  # its shared file, if any, is the new one's now
             if old is not None:
                 self.size -= old.size
             self.kept[key] = entry
             self.size += entry.size
             while self.size > self.capacity and self.kept:
-                _, dropped = self.kept.popitem(last=False)
-                self.size -= dropped.size
+                dropped.append(self.kept.popitem(last=False)[1])
+                self.size -= dropped[-1].size
+        if self.shared is not None:  # outside the lock: removing files takes system calls
+            for each in dropped:
+                self.shared.drop(each.tag)
 
     def _etag(self, key: tuple[str, ...]) -> str:
         digest = hashlib.sha256(

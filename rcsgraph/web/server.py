@@ -45,7 +45,7 @@ def app_for(settings: Settings, target: str = "") -> Any:
     timer.daemon = True
     timer.start()
     threading.Thread(target=_pass_on, args=(stop,), daemon=True).start()
-    return front(pages, settings, endpoint)
+    return front(pages, settings, endpoint, shared=settings.processes > 1)
 
 
 def _hold_stop_signals() -> list[int]:
