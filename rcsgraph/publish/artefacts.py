@@ -34,9 +34,9 @@ class Listing:
     kinds: dict[str, int]
     things: dict[str, list[tuple[str, str]]]  # kind -> [(IRI, label)]
 
-    def listed(self, kind: str) -> list[Listed]:
-        """The first things of ``kind``, by label."""
-        return [Listed(URIRef(i), label, ()) for i, label in self.things.get(kind, [])]
+    def listed(self, kind: str, most: int | None = None) -> list[Listed]:
+        """The first things of ``kind`` (at most ``most`` of them), by label."""
+        return [Listed(URIRef(i), label, ()) for i, label in self.things.get(kind, [])[:most]]
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,14 @@ class Derived:
     def countries(self) -> list[Country]:
         return [_country(c) for c in self.manifest["countries"]]
 
-    def listing(self) -> Listing:
+    @cached_property
+    def _listing(self) -> Listing:
         found = self.manifest["listing"]
         things = {k: [(i, label) for i, label in v] for k, v in found["things"].items()}
         return Listing(found["kinds"], things)
+
+    def listing(self) -> Listing:
+        return self._listing
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         return self._labels.of(iris)

@@ -38,7 +38,7 @@ def home() -> Response:
     published = publication()
     listing, home = published.listing(), published.home()
     groups = "".join(
-        _group(kind, listing.listed(kind)[:SHOWN], total, kind in FOLDED, names)
+        _group(kind, listing.listed(kind, SHOWN), total, kind in FOLDED, names)
         for kind, total in sorted(listing.kinds.items(), key=lambda k: (k[0] in FOLDED, k[0]))
     )
     more = ""

@@ -92,7 +92,7 @@ def not_found(stem: str, media: str, names: Iris) -> Response:
     """404 that says what is known instead: things of the same kind, the closest first."""
     kind, _, slug = stem.partition("/")
     known = is_iri_path(kind) and "/" in stem
-    listed = publication().listing().listed(kind)[:500] if known else []
+    listed = publication().listing().listed(kind, 500) if known else []
     message = f"Nothing is known about {names.thing(stem)}."
     if media != "text/html":
         close = difflib.get_close_matches(str(names.thing(stem)), [i.iri for i in listed], 3)

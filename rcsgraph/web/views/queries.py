@@ -191,9 +191,12 @@ def _suggestions(param: Param, listing: Listing) -> list[Listed]:
     """What an IRI parameter may be: the things of the kind it is named after (``society`` →
     ``id/society/…``), or labelled things of every kind but claims."""
     if param.name in listing.kinds:
-        return listing.listed(param.name)[:SUGGESTED]
-    every = [t for kind in listing.kinds if kind != "claim" for t in listing.listed(kind)]
-    return sorted(every, key=lambda t: t.label.lower())[:SUGGESTED]
+        return listing.listed(param.name, SUGGESTED)
+    # each kind's things are listed by label: the first of all are among the first of each
+    every = [
+        t for kind in listing.kinds if kind != "claim" for t in listing.listed(kind, SUGGESTED)
+    ]
+    return sorted(every, key=lambda t: (t.label.lower(), t.iri))[:SUGGESTED]
 
 
 def results_html(query: CannedQuery, answer: Answer, raw: dict[str, str], names: Iris) -> str:
