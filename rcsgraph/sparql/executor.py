@@ -7,7 +7,6 @@ one takes its place. Workers start from a fork server that has the engine alread
 replacement is ready in milliseconds plus the store's opening time.
 """
 
-import contextlib
 import multiprocessing
 import os
 import queue
@@ -44,8 +43,11 @@ class _Worker:
         self.process = _context.Process(target=worker.main, args=(child, spec), daemon=True)
         self.process.start()
         child.close()
+        self.stopping = threading.Lock()
+        self.stopped = False
 
     def wait_ready(self) -> None:
+        """Return once the worker opened the store; else stop it and raise ``StoreError``."""
         try:
             ready = self.connection.recv() if self.connection.poll(60) else ("error", "no answer")
         except (EOFError, OSError):
@@ -55,6 +57,12 @@ class _Worker:
             raise StoreError(f"a query worker could not open the store: {ready[1]}")
 
     def stop(self) -> None:
+        """Kill the worker and close its pipe, once: both the pool closing and the thread
+        waiting for it to be ready may stop a worker that is starting."""
+        with self.stopping:
+            if self.stopped:
+                return
+            self.stopped = True
         self.process.kill()
         self.process.join(5)
         self.connection.close()
@@ -95,20 +103,35 @@ def share_fork_server() -> None:
 
 class Pool:
     """``size`` workers over one store, specified by ``spec`` (see
-    ``rcsgraph.sparql.worker.open_store``)."""
+    ``rcsgraph.sparql.worker.open_store``).
 
-    def __init__(self, spec: dict[str, Any], size: int, wait: float = 30.0) -> None:
+    With ``wait_ready`` (the default) the pool is built once every worker has opened the store,
+    and ``StoreError`` says when one could not. Without it the workers open the store in the
+    background and each takes requests as soon as it is ready: a server answers its first
+    request while the others still start. A store that no worker could open is then a
+    ``StoreError`` for every request (``broken``), until a worker starts again."""
+
+    def __init__(
+        self, spec: dict[str, Any], size: int, wait: float = 30.0, wait_ready: bool = True
+    ) -> None:
         self.spec, self.wait = spec, wait
         # Last in, first out: the worker that answered last answers next, its engine's caches
         # warm; the others take over only when it is busy (FIFO spread the same query over
         # every worker, each reading the store into its own caches: 1.3-1.6x slower at 1M).
         self.idle: queue.Queue[_Worker] = queue.LifoQueue()
-        self.all: set[_Worker] = set()
+        self.all: set[_Worker] = set()  # started, ready or not: close() stops them all
         self.lock = threading.Lock()
-        self._add(max(1, size))  # started together: they open the store at the same time
+        self.broken: str | None = None  # why the workers last started could not open the store
+        self.closed = False  # by close(): workers that finish starting afterwards are stopped
+        if wait_ready:
+            self._add(max(1, size))  # started together: they open the store at the same time
+        else:  # even starting one waits for the fork server, which may still import the engine
+            threading.Thread(target=self._add_in_background, args=(size,), daemon=True).start()
 
     def run(self, job: Job, timeout: float) -> Any:
         """Run ``job`` on an idle worker; raise ``Timeout``, ``Busy`` or ``WorkerLost``."""
+        if self.broken is not None and not self.all:  # no worker runs, none is starting
+            raise StoreError(self.broken)
         try:
             worker = self.idle.get(timeout=self.wait)
         except queue.Empty:
@@ -137,27 +160,64 @@ class Pool:
         self.close()
         while not self.idle.empty():
             self.idle.get_nowait()
+        self.closed = False
         self._add()
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             for worker in list(self.all):
                 worker.stop()
             self.all.clear()
 
-    def _add(self, count: int = 1) -> None:
+    def _start(self, count: int) -> list[_Worker]:
         started = [_Worker(self.spec) for _ in range(count)]
+        with self.lock:
+            if not self.closed:
+                self.all.update(started)
+                return started
+        for worker in started:  # closed while they started: in the background, at exit
+            worker.stop()
+        return []
+
+    def _add(self, count: int = 1) -> None:
+        """Start ``count`` workers and wait until every one is ready; if one could not open
+        the store, stop them all and raise ``StoreError``."""
+        started = self._start(count)
         try:
             for worker in started:
                 worker.wait_ready()
         except StoreError:
-            for worker in started:
-                worker.stop()
+            with self.lock:
+                for worker in started:
+                    worker.stop()
+                    self.all.discard(worker)
             raise
         for worker in started:
-            with self.lock:
-                self.all.add(worker)
             self.idle.put(worker)
+
+    def _add_in_background(self, count: int = 1) -> None:
+        """Start ``count`` workers now; each takes requests once it is ready (a thread waits)."""
+        for worker in self._start(count):
+            threading.Thread(target=self._welcome, args=(worker,), daemon=True).start()
+
+    def _welcome(self, worker: _Worker) -> None:
+        """Wait until ``worker`` is ready, then let it take requests; if it could not open the
+        store, remember why (unless the pool stopped it meanwhile: ``close``)."""
+        try:
+            worker.wait_ready()
+        except StoreError as error:
+            with self.lock:
+                if worker in self.all:  # not stopped by close(), which empties ``all``
+                    self.all.discard(worker)
+                    self.broken = str(error)
+            return
+        with self.lock:
+            if worker not in self.all:  # the pool was closed while it started
+                worker.stop()
+                return
+            self.broken = None
+        self.idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Stop ``worker`` and start its successor in the background, so the answer is not
@@ -165,8 +225,4 @@ class Pool:
         worker.stop()
         with self.lock:
             self.all.discard(worker)
-        threading.Thread(target=self._add_quietly, daemon=True).start()
-
-    def _add_quietly(self) -> None:
-        with contextlib.suppress(StoreError):  # the store went away: requests will wait, 503
-            self._add()
+        threading.Thread(target=self._add_in_background, daemon=True).start()
