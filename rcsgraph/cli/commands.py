@@ -171,6 +171,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the SPARQL endpoint and the pages with granian until SIGINT or SIGTERM."""
     if args.store is not None and args.endpoint is not None:
         raise InputError("give --store or --endpoint, not both")
+    _end_on_stop_signals()
     from rcsgraph.sparql.executor import start_fork_server
 
     start_fork_server()  # imports the engine while this process imports the web application
@@ -190,6 +191,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     store_spec(settings)  # no store there: say so now, not in every server process
     server.serve(settings, args.host, args.port)
     return 0
+
+
+def _end_on_stop_signals() -> None:
+    """Until granian takes SIGINT and SIGTERM over (it sets its own handlers before it starts
+    any server process), either signal ends ``rcsgraph serve`` at once, with status 0 and no
+    traceback: nothing is served yet, and the fork server ends with this process."""
+    import signal
+
+    def end(number: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, end)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
