@@ -103,3 +103,34 @@ def running_in_group(group: int) -> list[int]:
         if int(fields[2]) == group and fields[0] != "Z":
             found.append(int(entry.name))
     return found
+
+
+def test_query_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
+    """A command script (as pip writes ``rcsgraph``) runs once, not once more per worker."""
+    runs = tmp_path / "runs"
+    script = tmp_path / "rcsgraph-script"
+    script.write_text(
+        "import os, sys\n"
+        f"with open({str(runs)!r}, 'a') as f: f.write(f'{{os.getpid()}}\\n')\n"
+        "from rcsgraph.cli import main\n"
+        "if __name__ == '__main__':\n"
+        "    sys.exit(main())\n"
+    )
+    port = free_port()
+    command = [sys.executable, str(script), "serve", "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = Endpoint(f"http://127.0.0.1:{port}/sparql")
+    try:
+        for _ in range(600):
+            try:
+                if endpoint.query("ASK {}").status == 200:
+                    break
+            except OSError:
+                assert process.poll() is None, "rcsgraph serve stopped"
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    assert runs.read_text().split() == [str(process.pid)]

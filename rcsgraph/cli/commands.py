@@ -172,6 +172,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.store is not None and args.endpoint is not None:
         raise InputError("give --store or --endpoint, not both")
     _end_on_stop_signals()
+    _no_main_script_for_workers()
     from rcsgraph.sparql.executor import start_fork_server
 
     start_fork_server()  # imports the engine while this process imports the web application
@@ -204,6 +205,19 @@ def _end_on_stop_signals() -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, end)
+
+
+def _no_main_script_for_workers() -> None:
+    """Each query worker starts by running the main script of the process that started it,
+    as multiprocessing prepares a child (the ``rcsgraph`` script: the whole command line
+    parser, about 20 ms, four times as the server starts), though it needs nothing from it.
+    multiprocessing runs no package's ``__main__`` again: name that of ``python -m
+    rcsgraph.cli``, which does what the script does, as the main module's origin."""
+    import importlib.util
+
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.util.find_spec("rcsgraph.cli.__main__")
 
 
 def cmd_query(args: argparse.Namespace) -> int:
