@@ -173,12 +173,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise InputError("give --store or --endpoint, not both")
     _end_on_stop_signals()
     _no_main_script_for_workers()
-    from rcsgraph.sparql.executor import start_fork_server
-
-    start_fork_server()  # imports the engine while this process imports the web application
     from rcsgraph.config import load_settings
-    from rcsgraph.web import server
-    from rcsgraph.web.service import store_spec
+    from rcsgraph.sparql.executor import start_fork_server
 
     overrides = {
         "store": args.store,
@@ -189,6 +185,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "threads": args.threads,
     }
     settings = load_settings(overrides)
+    bundled = settings.store is None and settings.endpoint is None
+    start_fork_server(in_memory=bundled)  # it imports the engine while this process goes on
+    from rcsgraph.web import server
+    from rcsgraph.web.service import store_spec
+
     store_spec(settings)  # no store there: say so now, not in every server process
     server.serve(settings, args.host, args.port)
     return 0

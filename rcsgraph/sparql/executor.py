@@ -17,7 +17,8 @@ from rcsgraph.errors import RcsGraphError, StoreError
 from rcsgraph.sparql.job import Job
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["pyoxigraph", "rcsgraph.sparql.worker"])
+_PRELOAD = ["pyoxigraph", "rcsgraph.sparql.worker"]
+_context.set_forkserver_preload(_PRELOAD)
 
 
 class Timeout(RcsGraphError):
@@ -68,11 +69,19 @@ class _Worker:
         self.connection.close()
 
 
-def start_fork_server() -> None:
+#: What a worker building its store in memory (the bundled graph) imports to do so.
+IN_MEMORY = ("rcsgraph.graph.loading", "rcsgraph.store.oxigraph")
+
+
+def start_fork_server(in_memory: bool = False) -> None:
     """Start the fork server now, so that it imports the engine while the caller imports the
-    rest (the web application): a server answers sooner after a cold start."""
+    rest (the web application): a server answers sooner after a cold start. ``in_memory``:
+    the workers will build their store in memory; the fork server imports what that takes
+    (rdflib) once, rather than every worker as it starts."""
     from multiprocessing import forkserver
 
+    if in_memory:
+        _context.set_forkserver_preload([*_PRELOAD, *IN_MEMORY])
     forkserver.ensure_running()
 
 
