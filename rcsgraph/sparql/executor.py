@@ -135,7 +135,7 @@ class Pool:
         if wait_ready:
             self._add(max(1, size))  # started together: they open the store at the same time
         else:  # even starting one waits for the fork server, which may still import the engine
-            threading.Thread(target=self._add_in_background, args=(size,), daemon=True).start()
+            threading.Thread(target=self._add_one_then, args=(size - 1,), daemon=True).start()
 
     def run(self, job: Job, timeout: float) -> Any:
         """Run ``job`` on an idle worker; raise ``Timeout``, ``Busy`` or ``WorkerLost``."""
@@ -209,6 +209,14 @@ class Pool:
         """Start ``count`` workers now; each takes requests once it is ready (a thread waits)."""
         for worker in self._start(count):
             threading.Thread(target=self._welcome, args=(worker,), daemon=True).start()
+
+    def _add_one_then(self, more: int) -> None:
+        """Start one worker, and ``more`` once it is ready (or could not open the store): the
+        first opens the store sooner without the others' starts beside it on the processor."""
+        for worker in self._start(1):
+            self._welcome(worker)
+        if more > 0:
+            self._add_in_background(more)
 
     def _welcome(self, worker: _Worker) -> None:
         """Wait until ``worker`` is ready, then let it take requests; if it could not open the
