@@ -82,7 +82,7 @@ def test_a_pool_closed_while_its_workers_start_leaves_none_running(
 ) -> None:
     spec, _ = held
     pool = Pool(spec, 2, wait_ready=False)
-    workers = started(pool, 2)
+    workers = started(pool, 1)  # the second starts once the first is ready: never, here
     pool.close()
     for worker in workers:
         worker.process.join(10)

@@ -185,7 +185,7 @@ class Pool:
             if not self.closed:
                 self.all.update(started)
                 return started
-        for worker in started:  # closed while they started: in the background, at exit
+        for worker in started:  # the pool was closed while they started (the process ends)
             worker.stop()
         return []
 
