@@ -82,8 +82,10 @@ def test_a_pool_closed_while_its_workers_start_leaves_none_running(
 ) -> None:
     spec, _ = held
     pool = Pool(spec, 2, wait_ready=False)
-    workers = started(pool, 1)  # the second starts once the first is ready: never, here
-    pool.close()
+    try:
+        workers = started(pool, 1)  # the second starts once the first is ready: never, here
+    finally:
+        pool.close()  # (a worker left blocked on its FIFO would outlive the test)
     for worker in workers:
         worker.process.join(10)
         assert not worker.process.is_alive()
