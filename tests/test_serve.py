@@ -5,6 +5,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from endpoint_server import ROOT, Endpoint, Reply, free_port
@@ -80,3 +81,75 @@ def test_the_processes_share_kept_answers_and_remove_them_as_they_stop() -> None
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
     assert not folders[0].exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_while_it_starts_ends_it_quietly_with_every_process_it_started(sig: int) -> None:
+    command = [sys.executable, "-m", "rcsgraph.cli", "serve", "--port", str(free_port())]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    for _ in range(600):  # its first child (the fork server's) means it is starting
+        if children(process.pid):
+            break
+        time.sleep(0.01)
+    process.send_signal(sig)
+    _, said = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert b"Traceback" not in said
+    for _ in range(300):  # the fork server and what it started end with the server
+        if not running_in_group(process.pid):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"left running: {running_in_group(process.pid)}")
+
+
+def children(pid: int) -> list[str]:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return found.stdout.split()
+
+
+def running_in_group(group: int) -> list[int]:
+    """The processes of process group ``group`` that still run (not those that ended and
+    wait to be reaped: that is up to whichever process adopted them)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_query_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
+    """A command script (as pip writes ``rcsgraph``) runs once, not once more per worker."""
+    runs = tmp_path / "runs"
+    script = tmp_path / "rcsgraph-script"
+    script.write_text(
+        "import os, sys\n"
+        f"with open({str(runs)!r}, 'a') as f: f.write(f'{{os.getpid()}}\\n')\n"
+        "from rcsgraph.cli import main\n"
+        "if __name__ == '__main__':\n"
+        "    sys.exit(main())\n"
+    )
+    port = free_port()
+    command = [sys.executable, str(script), "serve", "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = Endpoint(f"http://127.0.0.1:{port}/sparql")
+    try:
+        for _ in range(600):
+            try:
+                if endpoint.query("ASK {}").status == 200:
+                    break
+            except OSError:
+                assert process.poll() is None, "rcsgraph serve stopped"
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    assert runs.read_text().split() == [str(process.pid)]

@@ -171,12 +171,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the SPARQL endpoint and the pages with granian until SIGINT or SIGTERM."""
     if args.store is not None and args.endpoint is not None:
         raise InputError("give --store or --endpoint, not both")
-    from rcsgraph.sparql.executor import start_fork_server
-
-    start_fork_server()  # imports the engine while this process imports the web application
+    _end_on_stop_signals()
+    _no_main_script_for_workers()
     from rcsgraph.config import load_settings
-    from rcsgraph.web import server
-    from rcsgraph.web.service import store_spec
+    from rcsgraph.sparql.executor import start_fork_server
 
     overrides = {
         "store": args.store,
@@ -187,9 +185,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "threads": args.threads,
     }
     settings = load_settings(overrides)
+    bundled = settings.store is None and settings.endpoint is None
+    start_fork_server(in_memory=bundled)  # it imports the engine while this process goes on
+    from rcsgraph.web import server
+    from rcsgraph.web.service import store_spec
+
     store_spec(settings)  # no store there: say so now, not in every server process
     server.serve(settings, args.host, args.port)
     return 0
+
+
+def _end_on_stop_signals() -> None:
+    """Until granian takes SIGINT and SIGTERM over (it sets its own handlers before it starts
+    any server process), either signal ends ``rcsgraph serve`` at once, with status 0 and no
+    traceback: nothing is served yet, and the fork server ends with this process."""
+    import signal
+
+    def end(number: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, end)
+
+
+def _no_main_script_for_workers() -> None:
+    """Each query worker starts by running the main script of the process that started it,
+    as multiprocessing prepares a child (the ``rcsgraph`` script: the whole command line
+    parser, about 20 ms, four times as the server starts), though it needs nothing from it.
+    multiprocessing runs no package's ``__main__`` again: name that of ``python -m
+    rcsgraph.cli``, which does what the script does, as the main module's origin."""
+    import importlib.util
+
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.util.find_spec("rcsgraph.cli.__main__")
 
 
 def cmd_query(args: argparse.Namespace) -> int:

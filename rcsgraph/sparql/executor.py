@@ -7,7 +7,6 @@ one takes its place. Workers start from a fork server that has the engine alread
 replacement is ready in milliseconds plus the store's opening time.
 """
 
-import contextlib
 import multiprocessing
 import os
 import queue
@@ -20,7 +19,8 @@ from rcsgraph.errors import RcsGraphError, StoreError
 from rcsgraph.sparql.job import Job, decode_reply, encode_job, read_message, write_message
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["pyoxigraph", "rcsgraph.sparql.worker"])
+_PRELOAD = ["pyoxigraph", "rcsgraph.sparql.worker"]
+_context.set_forkserver_preload(_PRELOAD)
 
 
 class Timeout(RcsGraphError):
@@ -51,8 +51,11 @@ class _Worker:
         self.fd = self.connection.fileno()
         self.replied = select.poll()
         self.replied.register(self.fd, select.POLLIN)
+        self.stopping = threading.Lock()
+        self.stopped = False
 
     def wait_ready(self) -> None:
+        """Return once the worker opened the store; else stop it and raise ``StoreError``."""
         try:
             ready = self.connection.recv() if self.connection.poll(60) else ("error", "no answer")
         except (EOFError, OSError):
@@ -62,16 +65,30 @@ class _Worker:
             raise StoreError(f"a query worker could not open the store: {ready[1]}")
 
     def stop(self) -> None:
+        """Kill the worker and close its pipe, once: both the pool closing and the thread
+        waiting for it to be ready may stop a worker that is starting."""
+        with self.stopping:
+            if self.stopped:
+                return
+            self.stopped = True
         self.process.kill()
         self.process.join(5)
         self.connection.close()
 
 
-def start_fork_server() -> None:
+#: What a worker building its store in memory (the bundled graph) imports to do so.
+IN_MEMORY = ("rcsgraph.graph.loading", "rcsgraph.store.oxigraph")
+
+
+def start_fork_server(in_memory: bool = False) -> None:
     """Start the fork server now, so that it imports the engine while the caller imports the
-    rest (the web application): a server answers sooner after a cold start."""
+    rest (the web application): a server answers sooner after a cold start. ``in_memory``:
+    the workers will build their store in memory; the fork server imports what that takes
+    (rdflib) once, rather than every worker as it starts."""
     from multiprocessing import forkserver
 
+    if in_memory:
+        _context.set_forkserver_preload([*_PRELOAD, *IN_MEMORY])
     forkserver.ensure_running()
 
 
@@ -102,20 +119,35 @@ def share_fork_server() -> None:
 
 class Pool:
     """``size`` workers over one store, specified by ``spec`` (see
-    ``rcsgraph.sparql.worker.open_store``)."""
+    ``rcsgraph.sparql.worker.open_store``).
 
-    def __init__(self, spec: dict[str, Any], size: int, wait: float = 30.0) -> None:
+    With ``wait_ready`` (the default) the pool is built once every worker has opened the store,
+    and ``StoreError`` says when one could not. Without it the workers open the store in the
+    background and each takes requests as soon as it is ready: a server answers its first
+    request while the others still start. A store that no worker could open is then a
+    ``StoreError`` for every request (``broken``), until a worker starts again."""
+
+    def __init__(
+        self, spec: dict[str, Any], size: int, wait: float = 30.0, wait_ready: bool = True
+    ) -> None:
         self.spec, self.wait = spec, wait
         # Last in, first out: the worker that answered last answers next, its engine's caches
         # warm; the others take over only when it is busy (FIFO spread the same query over
         # every worker, each reading the store into its own caches: 1.3-1.6x slower at 1M).
         self.idle: queue.Queue[_Worker] = queue.LifoQueue()
-        self.all: set[_Worker] = set()
+        self.all: set[_Worker] = set()  # started, ready or not: close() stops them all
         self.lock = threading.Lock()
-        self._add(max(1, size))  # started together: they open the store at the same time
+        self.broken: str | None = None  # why the workers last started could not open the store
+        self.closed = False  # by close(): workers that finish starting afterwards are stopped
+        if wait_ready:
+            self._add(max(1, size))  # started together: they open the store at the same time
+        else:  # even starting one waits for the fork server, which may still import the engine
+            threading.Thread(target=self._add_one_then, args=(size - 1,), daemon=True).start()
 
     def run(self, job: Job, timeout: float) -> Any:
         """Run ``job`` on an idle worker; raise ``Timeout``, ``Busy`` or ``WorkerLost``."""
+        if self.broken is not None and not self.all:  # no worker runs, none is starting
+            raise StoreError(self.broken)
         try:
             worker = self.idle.get(timeout=self.wait)
         except queue.Empty:
@@ -144,27 +176,72 @@ class Pool:
         self.close()
         while not self.idle.empty():
             self.idle.get_nowait()
+        self.closed = False
         self._add()
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             for worker in list(self.all):
                 worker.stop()
             self.all.clear()
 
-    def _add(self, count: int = 1) -> None:
+    def _start(self, count: int) -> list[_Worker]:
         started = [_Worker(self.spec) for _ in range(count)]
+        with self.lock:
+            if not self.closed:
+                self.all.update(started)
+                return started
+        for worker in started:  # the pool was closed while they started (the process ends)
+            worker.stop()
+        return []
+
+    def _add(self, count: int = 1) -> None:
+        """Start ``count`` workers and wait until every one is ready; if one could not open
+        the store, stop them all and raise ``StoreError``."""
+        started = self._start(count)
         try:
             for worker in started:
                 worker.wait_ready()
         except StoreError:
-            for worker in started:
-                worker.stop()
+            with self.lock:
+                for worker in started:
+                    worker.stop()
+                    self.all.discard(worker)
             raise
         for worker in started:
-            with self.lock:
-                self.all.add(worker)
             self.idle.put(worker)
+
+    def _add_in_background(self, count: int = 1) -> None:
+        """Start ``count`` workers now; each takes requests once it is ready (a thread waits)."""
+        for worker in self._start(count):
+            threading.Thread(target=self._welcome, args=(worker,), daemon=True).start()
+
+    def _add_one_then(self, more: int) -> None:
+        """Start one worker, and ``more`` once it is ready (or could not open the store): the
+        first opens the store sooner without the others' starts beside it on the processor."""
+        for worker in self._start(1):
+            self._welcome(worker)
+        if more > 0:
+            self._add_in_background(more)
+
+    def _welcome(self, worker: _Worker) -> None:
+        """Wait until ``worker`` is ready, then let it take requests; if it could not open the
+        store, remember why (unless the pool stopped it meanwhile: ``close``)."""
+        try:
+            worker.wait_ready()
+        except StoreError as error:
+            with self.lock:
+                if worker in self.all:  # not stopped by close(), which empties ``all``
+                    self.all.discard(worker)
+                    self.broken = str(error)
+            return
+        with self.lock:
+            if worker not in self.all:  # the pool was closed while it started
+                worker.stop()
+                return
+            self.broken = None
+        self.idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Stop ``worker`` and start its successor in the background, so the answer is not
@@ -172,8 +249,4 @@ class Pool:
         worker.stop()
         with self.lock:
             self.all.discard(worker)
-        threading.Thread(target=self._add_quietly, daemon=True).start()
-
-    def _add_quietly(self) -> None:
-        with contextlib.suppress(StoreError):  # the store went away: requests will wait, 503
-            self._add()
+        threading.Thread(target=self._add_in_background, daemon=True).start()

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -160,6 +159,10 @@ def _literal(term: object) -> ox.Literal:
 
 
 def _xml(names: Sequence[str], table: list[list[object]]) -> bytes:
+    # Imported here: xml.sax.saxutils brings urllib.request, http.client and email with it,
+    # which cost a server's cold start (the engine writes most XML answers).
+    from xml.sax.saxutils import quoteattr
+
     out = io.StringIO()
     out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
     out.write("<head>" + "".join(f"<variable name={quoteattr(n)}/>" for n in names) + "</head>")
@@ -175,6 +178,8 @@ def _xml(names: Sequence[str], table: list[list[object]]) -> bytes:
 
 
 def _xml_term(term: object) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):

@@ -17,11 +17,13 @@ import pyoxigraph as ox
 
 from rcsgraph.sparql.job import Job, decode_job, encode_reply, read_message, write_message
 from rcsgraph.sparql.results import capped_text, engine_written, serialize
-from rcsgraph.sparql.scan import star_order
 
 #: What only rcsgraph's own queries, parameters and remote stores need (rdflib terms): imported
-#: once the worker said it is ready, so that a server's first answer does not wait for rdflib.
+#: after the worker's first answer, or ``LATER_AFTER`` seconds after it is ready, whichever
+#: comes first. Not at once: every worker of a starting server importing rdflib together took
+#: the processor from the server's first answer.
 LATER = ("rcsgraph.sparql.rendering", "rcsgraph.store.binding", "rcsgraph.store.oxigraph")
+LATER_AFTER = 1.0
 
 
 def open_store(spec: dict[str, Any]) -> Any:
@@ -77,7 +79,8 @@ def serve(connection: Connection, spec: dict[str, Any]) -> None:
         connection.send(("error", str(exc)))
         return
     connection.send(("ready", None))  # not len(store): that counts every quad
-    threading.Thread(target=_import_later, daemon=True).start()
+    answered = threading.Event()
+    threading.Thread(target=_import_later, args=(answered,), daemon=True).start()
     fd = connection.fileno()  # from here on, the wire of rcsgraph.sparql.job
     while True:
         try:
@@ -85,11 +88,13 @@ def serve(connection: Connection, spec: dict[str, Any]) -> None:
         except EOFError:
             return
         write_message(fd, encode_reply(answer(store, job)))
+        answered.set()
 
 
-def _import_later() -> None:
+def _import_later(answered: threading.Event) -> None:
     import importlib
 
+    answered.wait(LATER_AFTER)
     for name in LATER:
         importlib.import_module(name)
 
@@ -158,6 +163,8 @@ def _query(store: ox.Store, job: Job) -> object:
     if isinstance(result, ox.QuerySolutions):
         engine = tuple(v.value for v in result.variables)
         if job.star is not None and columns is None:
+            from rcsgraph.sparql.scan import star_order  # not before: its patterns take a while
+
             columns = tuple(star_order(job.variables, engine))
         columns = None if columns == engine else columns  # the engine's order is the right one
     if capped is not None and columns is None and isinstance(result, ox.QuerySolutions):

@@ -31,14 +31,15 @@ PAGES_AFTER = 1.0
 def app_for(settings: Settings, target: str = "") -> Any:
     """The WSGI application of one server process (called in each process once it started):
     plain SPARQL requests and kept answers are served at once; the Flask application behind
-    them is built on first use or ``PAGES_AFTER`` seconds after the start."""
+    them is built on first use or ``PAGES_AFTER`` seconds after the start. The query workers
+    open the store meanwhile: a request that comes sooner waits for the first one ready."""
     from rcsgraph.sparql.executor import share_fork_server
     from rcsgraph.web import flask_app, front
     from rcsgraph.web.service import build_endpoint
 
     stop = _hold_stop_signals()
     share_fork_server()
-    endpoint = build_endpoint(settings)
+    endpoint = build_endpoint(settings, wait_ready=False)
     atexit.register(endpoint.pool.close)
     pages = Deferred(lambda: flask_app(settings, endpoint).wsgi_app)
     timer = threading.Timer(PAGES_AFTER, pages.build)
@@ -94,6 +95,10 @@ def serve(settings: Settings, host: str, port: int) -> None:
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
     from granian.server import Server
+
+    # What every request passes through, imported once here rather than again in each process
+    # granian forks from this one (they start at the same time, on as many cores).
+    from rcsgraph.web import cache, cors, direct, limits  # noqa: F401
 
     server = Server(
         "rcsgraph",

@@ -66,12 +66,16 @@ def known_graphs(settings: Settings) -> set[str]:
     return {layout.ONTOLOGY_GRAPH, *data}
 
 
-def build_endpoint(settings: Settings) -> Endpoint:
+def build_endpoint(settings: Settings, wait_ready: bool = True) -> Endpoint:
+    """The endpoint over the store of ``settings``; with ``wait_ready`` false, its query
+    workers open the store while the caller goes on (see ``Pool``), unless updates are on:
+    then its one worker must be ready before the first write."""
     spec = store_spec(settings)
     workers = 1 if settings.update_token else settings.workers  # one writer sees every write
     # A writable store is opened by one worker only: list its graphs before that worker starts.
     graphs = known_graphs(settings) if settings.update_token else partial(known_graphs, settings)
-    pool = Pool(spec, workers, wait=settings.queue_wait)
+    background = not wait_ready and not settings.update_token
+    pool = Pool(spec, workers, wait=settings.queue_wait, wait_ready=not background)
     local = LocalQueries(spec) if usable(spec) else None
     return Endpoint(settings, pool, graphs, local)
 
