@@ -167,7 +167,7 @@ class AnswerCache:
         start_response(status, headers, exc_info)
         if rest is not None:  # too large to keep: the rest streams as it comes
             return _Chained(body, rest, result)
-        if self.shared is not None:
+        if self.shared is not None and key not in self.kept:  # afresh again: offered already
             self.shared.put(tag, etag, headers, body)
         self._keep(key, _Kept(headers, body, etag, tag))
         return [body]
