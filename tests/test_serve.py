@@ -153,3 +153,20 @@ def test_query_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
     assert runs.read_text().split() == [str(process.pid)]
+
+
+def test_a_second_server_on_a_taken_port_is_refused_and_the_first_goes_on() -> None:
+    """granian's socket lets the port be shared: without the check, a second server would
+    answer part of the first one's requests."""
+    process, endpoint = start("--processes", "1")
+    try:
+        port = endpoint.url.rsplit(":", 1)[1].split("/")[0]
+        command = [sys.executable, "-m", "rcsgraph.cli", "serve", "--port", port]
+        second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert second.stderr.count("\n") == 1 and f"127.0.0.1:{port}" in second.stderr
+        assert "Traceback" not in second.stderr
+        assert endpoint.query("ASK {}").status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)

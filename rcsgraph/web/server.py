@@ -87,10 +87,35 @@ class Deferred:
         return app(environ, start_response)
 
 
+def refuse_taken_port(host: str, port: int) -> None:
+    """``InputError`` when something listens on ``host:port`` already. granian's socket allows
+    the port to be shared (``SO_REUSEPORT``), so a second server on a port would be given part
+    of the first one's requests, old data and new answering in turn; a socket without that
+    option is refused while another listens there (and allowed beside closed connections
+    waiting to end, ``SO_REUSEADDR``, so a server can be restarted at once)."""
+    import socket
+
+    from rcsgraph.errors import InputError
+
+    for family, kind, protocol, _, address in socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM
+    ):
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # closed connections' ok
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                raise InputError(
+                    f"cannot serve on {host}:{port}: {exc.strerror or exc} (another server "
+                    "there? stop it, or choose another --port)"
+                ) from None
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve until SIGINT or SIGTERM, then stop gracefully. Each process has its own
     ``Settings.workers`` query workers: a runaway query holds one worker of one process, and the
     other clients of that process go on being served by its others."""
+    refuse_taken_port(host, port)
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
