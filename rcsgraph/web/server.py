@@ -3,7 +3,8 @@
 ``serve(settings, host, port)`` binds the port once and starts ``Settings.processes`` worker
 processes sharing it, each with ``Settings.threads`` threads for the WSGI application and its
 own application and query workers (``app_for``). SIGINT or SIGTERM stops it gracefully:
-requests in flight are answered, then each process stops its query workers as it exits.
+requests in flight are answered, then each process stops its query workers as it exits (one
+that has not ended ``STOP_GRACE`` seconds past the query time limit is killed).
 
 Limits of the HTTP layer: granian answers 414 to a request target over 64 KiB and 431 to a
 head well over its ``HEAD_LIMIT`` buffer; ``rcsgraph.web.limits`` counts the head exactly (431)
@@ -11,6 +12,7 @@ and caps chunked bodies (413), Flask bodies with a length (413).
 """
 
 import atexit
+import math
 import sys
 import threading
 from collections.abc import Callable
@@ -21,6 +23,8 @@ from rcsgraph.config import Settings
 
 #: The read buffer of a request head; rcsgraph.web.limits counts exactly (HEAD_CAP, 431).
 HEAD_LIMIT = 256 * 1024
+#: Seconds a stopping server process has past the query time limit to end by itself.
+STOP_GRACE = 5
 
 
 #: Seconds after a process starts before it imports the pages (Flask, rdflib, the views) in
@@ -137,6 +141,10 @@ def serve(settings: Settings, host: str, port: int) -> None:
         http1_settings=HTTP1Settings(max_buffer_size=HEAD_LIMIT),
         log_level=LogLevels.error,
         respawn_failed_workers=True,
+        # A stop waits for the requests in flight (each within the query time limit), then
+        # kills a process that still has not ended: without a bound, one that hangs on its way
+        # out (seen once under a full test run, not reproduced since) would hold the stop.
+        workers_kill_timeout=min(1800, math.ceil(settings.timeout) + STOP_GRACE),
     )
     print(f"rcsgraph: serving http://{host}:{port}/sparql", file=sys.stderr, flush=True)
     server.serve(target_loader=partial(app_for, settings))
