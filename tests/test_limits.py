@@ -268,13 +268,15 @@ def test_requests_waiting_for_a_busy_worker_get_503_with_retry_after(endpoint: E
     and the server answers normally once the runaway is stopped."""
     replies: list[Reply] = []
 
-    def send() -> None:
-        replies.append(endpoint.query(CARTESIAN))
+    def send(number: int) -> None:
+        # each its own query: the same one would wait for the runaway's answer instead (the
+        # answer cache evaluates one request at a time, and POSTed queries are kept too)
+        replies.append(endpoint.query(f"{CARTESIAN} # {number}"))
 
-    runaway = threading.Thread(target=send)
+    runaway = threading.Thread(target=send, args=(0,))
     runaway.start()
     time.sleep(1.0)  # the runaway holds the worker (it runs for the whole 2 s time limit)
-    waiting = [threading.Thread(target=send) for _ in range(6)]
+    waiting = [threading.Thread(target=send, args=(n,)) for n in range(1, 7)]
     for thread in waiting:
         thread.start()
     for thread in [runaway, *waiting]:
