@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from rcsgraph import resources
 from rcsgraph.errors import InputError
-from rcsgraph.graph.loading import knowledge_dataset, knowledge_graph, load_graph
+from rcsgraph.graph.loading import knowledge_dataset, knowledge_graph, load_graph, new_graph
 from rcsgraph.namespaces import PREFIXES, RCS
 from rcsgraph.store.terms import to_oxigraph
 
@@ -97,10 +97,7 @@ def _canonical_triples(
     found = list(triples)
     if not any(type(n) is BNode for triple in found for n in triple):  # isinstance: 5x slower
         return found
-    graph = Graph()
-    for triple in found:
-        graph.add(triple)
-    return canonical(graph)
+    return canonical(new_graph(found))
 
 
 def _triple(s: Any, p: Any, o: Any) -> ox.Triple:
@@ -120,21 +117,12 @@ def to_trig(dataset: Dataset) -> bytes:
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not len(graph) or not isinstance(graph.identifier, URIRef):
             continue
-        lines = _bound(canonical(graph)).serialize(format="turtle").splitlines()
+        lines = new_graph(canonical(graph)).serialize(format="turtle").splitlines()
         prefixes.update(dict.fromkeys(line for line in lines if line.startswith("@prefix")))
         statements = "\n".join(line for line in lines if not line.startswith("@prefix"))
         blocks.append(f"<{graph.identifier}> {{\n{statements.strip()}\n}}\n")
     header = "".join(line + "\n" for line in sorted(prefixes))
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
-
-
-def _bound(graph: Graph) -> Graph:
-    bound = Graph()
-    for prefix, namespace in PREFIXES.items():
-        bound.bind(prefix, namespace, override=True)
-    for triple in graph:
-        bound.add(triple)
-    return bound
 
 
 def to_jsonld(graph: Graph) -> bytes:

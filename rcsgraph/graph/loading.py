@@ -11,6 +11,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from rcsgraph import layout, resources
 from rcsgraph.errors import InputError, ParseError
@@ -102,11 +103,13 @@ def _remote_context(node: Any) -> str | None:
     return _remote_context([v for k, v in node.items() if k != "@context"])
 
 
-def new_graph() -> Graph:
-    """An empty graph with the project's prefixes bound."""
+def new_graph(triples: Iterable[tuple[Node, Node, Node]] = ()) -> Graph:
+    """A graph of ``triples`` (none by default) with the project's prefixes bound."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
+    for triple in triples:
+        graph.add(triple)
     return graph
 
 

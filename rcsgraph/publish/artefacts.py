@@ -79,8 +79,12 @@ class Derived:
     def figures(self) -> void.Figures:
         return void.figures_from_json(self.manifest["figures"])
 
-    def vocabulary(self) -> dict[URIRef, str]:
+    @cached_property
+    def _vocabulary(self) -> dict[URIRef, str]:
         return {URIRef(k): v for k, v in self.manifest["vocabulary"].items()}
+
+    def vocabulary(self) -> dict[URIRef, str]:
+        return self._vocabulary  # read by every entity page: built once per generation
 
     @cached_property
     def _dumps(self) -> tuple[Dump, ...]:
@@ -93,7 +97,8 @@ class Derived:
         names = {d.name for d in self._dumps} | {d.name + ".gz" for d in self._dumps}
         return self.folder / "dumps" / name if name in names else None
 
-    def home(self) -> Home:
+    @cached_property
+    def _home(self) -> Home:
         found = self.manifest["home"]
         return Home(
             found["figures"],
@@ -102,8 +107,15 @@ class Derived:
             found["events_total"],
         )
 
-    def countries(self) -> list[Country]:
+    def home(self) -> Home:
+        return self._home
+
+    @cached_property
+    def _countries(self) -> list[Country]:
         return [_country(c) for c in self.manifest["countries"]]
+
+    def countries(self) -> list[Country]:
+        return self._countries
 
     @cached_property
     def _listing(self) -> Listing:

@@ -47,20 +47,13 @@ def serialize(graph: Graph | Statements, media_type: str) -> bytes:
     """``graph`` in one of ``RDF_DOCUMENT_TYPES``: the same graph, the same bytes. Turtle and
     RDF/XML are written from the triples as they are; the other writers need a ``Graph``."""
     if media_type in (RDF_TYPES["jsonld"], RDF_TYPES["nt"], RDF_TYPES["nq"]):
-        graph = graph if isinstance(graph, Graph) else _as_graph(graph)
+        graph = graph if isinstance(graph, Graph) else new_graph(graph)
         return to_jsonld(graph) if media_type == RDF_TYPES["jsonld"] else to_ntriples(graph)
     if media_type in TURTLE_LIKE:
         return to_turtle(graph)
     if media_type == RDF_TYPES["rdf"]:
         return to_rdfxml(graph)
     raise ValueError(f"not an RDF document type: {media_type}")
-
-
-def _as_graph(statements: Statements) -> Graph:
-    graph = new_graph()
-    for triple in statements:
-        graph.add(triple)
-    return graph
 
 
 def suffix_of(media_type: str) -> str:

@@ -101,7 +101,7 @@ class Endpoint:
             return self._update(request, found)
         media = self.negotiate(request, found)
         job = self._job(request, found, media)
-        return self._answer(job, here=self.local is not None and self._bounded(request, found))
+        return self._answer(job, here=self._bounded(request, found))
 
     def _bounded(self, request: Request, found: Scan) -> bool:
         """Whether a client's query is a lookup (``scan.is_lookup``) on the default dataset
@@ -110,7 +110,8 @@ class Endpoint:
         worker (which cost a lookup more than its evaluation)."""
         cap = self.settings.row_cap
         return (
-            found.lookup
+            self.local is not None
+            and found.lookup
             and (found.limit is None or found.limit <= cap)
             and request.default_graphs is None
             and request.named_graphs is None
@@ -120,7 +121,8 @@ class Endpoint:
         """Run ``job``: in a worker, or as one of rcsgraph's own queries (``own``), or in this
         thread (``here``: a bounded lookup); a cut answer says so in its headers (the cap is
         never silent)."""
-        if here and self.local is not None:
+        if here:
+            assert self.local is not None  # _bounded said so
             reply = self.local.answer_here(job)
         elif own:
             reply = self._own(job)
