@@ -44,6 +44,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     unknown = set(values) - {f.name for f in fields(Settings)}
     if unknown:
         raise InputError(f"unknown settings: {', '.join(sorted(unknown))}")
+    for name in ("store", "cache"):  # a folder given as text, as the environment gives it
+        if isinstance(values.get(name), str):
+            values[name] = Path(values[name])
     return Settings(**values)
 
 
