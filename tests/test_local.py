@@ -75,3 +75,48 @@ def test_the_evaluating_threads_are_started_once_and_kept(tmp_path: Path) -> Non
     assert len(local.threads) == 2 and all(t.daemon and t.is_alive() for t in local.threads)
     named = [t for t in threading.enumerate() if t.name == "rcsgraph-local"]
     assert set(local.threads) <= set(named)
+
+
+def _small_store(folder: Path) -> str:
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder))
+    for n in range(50):
+        node = ox.NamedNode(f"http://example.org/t{n}")
+        store.add(ox.Quad(node, node, ox.Literal(f"v{n}"), ox.NamedNode("http://example.org/g")))
+    store.flush()
+    del store
+    return str(folder)
+
+
+def test_a_small_store_is_read_from_a_copy_in_memory_with_the_same_answers(
+    tmp_path: Path,
+) -> None:
+    path = _small_store(tmp_path / "store")
+    query = Job(kind="query", text="SELECT ?s ?o { ?s ?p ?o } ORDER BY ?o")
+    on_disk = LocalQueries({"kind": "disk", "path": path}).run(query, timeout=10)
+    local = LocalQueries({"kind": "disk", "path": path}, copy_bytes=2**30)
+    assert local.run(query, timeout=10) == on_disk  # answered from the disk meanwhile
+    assert local.copied.wait(10)
+    assert local.run(query, timeout=10) == on_disk
+    assert on_disk is not None and len(on_disk[1].rows) == 50
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"kind": "disk", "copy": "too large"},
+        {"kind": "disk", "copy": "turned off"},
+        {"kind": "disk", "writable": True},
+        {"kind": "bundled"},
+    ],
+)
+def test_a_store_too_large_writable_or_in_memory_already_is_not_copied(
+    tmp_path: Path, spec: dict[str, object]
+) -> None:
+    path = _small_store(tmp_path / "store")
+    most = {"too large": 1000, "turned off": 0}.get(str(spec.pop("copy", "")), 2**30)
+    local = LocalQueries({**spec, "path": path}, copy_bytes=most)
+    status, _ = local.run(Job(kind="query", text="ASK { ?s ?p ?o }"), timeout=10)
+    assert status == "ok"
+    assert not local.copied.wait(0.5)

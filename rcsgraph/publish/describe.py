@@ -212,7 +212,8 @@ def _parts(source: Source, linking: dict[URIRef, None], claims: list[URIRef]) ->
 
 def _pairs(results: Results, first: str = "x") -> list[tuple[URIRef, URIRef]]:
     """The IRIs of the rows of ``results`` (``first`` and ``xp``): blank nodes are left out."""
-    rows = [(row.get(first), row.get("xp", RDF.nil)) for row in results.dicts()]
+    nil = RDF.nil  # read once: an rdflib namespace builds the term on each read
+    rows = [(row.get(first), row.get("xp", nil)) for row in results.dicts()]
     return [(a, b) for a, b in rows if isinstance(a, URIRef) and isinstance(b, URIRef)]
 
 

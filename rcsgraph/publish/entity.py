@@ -42,6 +42,8 @@ OTHER_LABELS: dict[URIRef, str] = {
     OA.end: "ends before character",
 }
 
+_LABEL = RDFS.label  # read for every term shown: an rdflib namespace builds it on each read
+
 #: Shown elsewhere on the page (heading, kinds, "also called"), not as facts.
 _NOT_FACTS = {RDFS.label, SKOS.prefLabel, RDF.type, SKOS.altLabel}
 #: Incoming links that are the machinery of claims: counted, not listed.
@@ -108,7 +110,9 @@ class Labeller:
     def label(self, term: Node) -> str:
         if isinstance(term, Literal):
             return str(term)
-        labels = list(self.graph.objects(term, RDFS.label))
+        labels = self.graph.objects(term, _LABEL)
+        if len(labels) == 1:
+            return str(labels[0])
         if labels:
             return str(min(labels, key=lambda x: (getattr(x, "language", None) != "en", str(x))))
         if term in self.vocabulary:

@@ -4,7 +4,8 @@ A description holds a few hundred triples, read a few thousand times while its p
 An rdflib ``Graph`` costs about 30 µs to add each triple (its memory store keeps six indexes and
 the contexts of each), which made it the largest cost of an entity page (the society's page of
 the 1M-triple graph added 417 triples for each view). ``Statements`` keeps two dictionaries, is
-built once and never changes.
+built once and never changes; its indexes are built on the first read by subject or object
+(a description written as Turtle is only iterated).
 """
 
 from collections.abc import Iterable, Iterator
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
+_Index = dict[Node, dict[Node, list[Node]]]  # first term -> predicate -> the other terms
 
 
 class Statements:
@@ -20,11 +22,24 @@ class Statements:
 
     def __init__(self, triples: Iterable[Triple] = ()) -> None:
         self._triples: dict[Triple, None] = dict.fromkeys(triples)  # in order, once each
-        self._by_subject: dict[Node, dict[Node, list[Node]]] = {}
-        self._by_object: dict[Node, dict[Node, list[Node]]] = {}
+        self._indexes: tuple[_Index, _Index] | None = None
+
+    @property
+    def _by_subject(self) -> "_Index":
+        return (self._indexes or self._index())[0]
+
+    @property
+    def _by_object(self) -> "_Index":
+        return (self._indexes or self._index())[1]
+
+    def _index(self) -> "tuple[_Index, _Index]":
+        by_subject: _Index = {}
+        by_object: _Index = {}
         for s, p, o in self._triples:
-            self._by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-            self._by_object.setdefault(o, {}).setdefault(p, []).append(s)
+            by_subject.setdefault(s, {}).setdefault(p, []).append(o)
+            by_object.setdefault(o, {}).setdefault(p, []).append(s)
+        self._indexes = by_subject, by_object
+        return self._indexes
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self._triples)

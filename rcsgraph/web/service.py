@@ -76,7 +76,7 @@ def build_endpoint(settings: Settings, wait_ready: bool = True) -> Endpoint:
     graphs = known_graphs(settings) if settings.update_token else partial(known_graphs, settings)
     background = not wait_ready and not settings.update_token
     pool = Pool(spec, workers, wait=settings.queue_wait, wait_ready=not background)
-    local = LocalQueries(spec) if usable(spec) else None
+    local = LocalQueries(spec, copy_bytes=settings.copy_bytes) if usable(spec) else None
     return Endpoint(settings, pool, graphs, local)
 
 
