@@ -21,7 +21,7 @@ class Settings:
     processes: int = 2  # HTTP server processes sharing the port
     threads: int = 8  # threads per HTTP server process
     cache_bytes: int = 64 * 2**20  # answers kept per process, in bytes (an immutable store)
-    copy_bytes: int = 32 * 2**20  # a read-only store up to this size on disk: pages read a copy
+    copy_bytes: int = 16 * 2**20  # a read-only store up to this size on disk is read in memory
     row_cap: int = 10_000  # most rows or triples in one answer (announced when reached)
     body_cap: int = 1_000_000  # largest request body, in bytes (413 beyond)
     max_query_length: int = 100_000  # characters (400 beyond)

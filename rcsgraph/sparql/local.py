@@ -18,16 +18,8 @@ the request's own thread (``answer_here``): its evaluation is bounded by its for
 neither a stoppable process nor a timeout.
 
 Only for a store that never changes (``usable``); the answers are those of ``worker.answer``.
-
-A small store on disk (``copy_bytes``: its folder at most that size) is also copied into this
-process's memory, in the background once it is first opened, and read from the copy once the
-copy is whole. A read-only RocksDB store costs 30-60 µs for each index lookup and each string it
-decodes, Oxigraph's memory store a tenth of that: the society's page of the article made 213
-lookups in 9.2 ms on disk and 1.2 ms in memory. A larger store is read on disk: the 1M-triple
-graph took 680 MB and 14 s to copy, for each process.
 """
 
-import os
 import queue
 import threading
 from typing import Any
@@ -58,11 +50,9 @@ class LocalQueries:
     threads, so an evaluation still running never delays the process's exit.
     """
 
-    def __init__(self, spec: dict[str, Any], slots: int = 2, copy_bytes: int = 0) -> None:
+    def __init__(self, spec: dict[str, Any], slots: int = 2) -> None:
         self.spec, self.slots = spec, slots
-        self.store: Any = None  # opened on first use (see _store)
-        self.copy_bytes = copy_bytes
-        self.copied = threading.Event()  # set once answers come from the copy in memory
+        self.store: Any = None  # opened on first use, or by ``open`` beforehand
         self.free = threading.BoundedSemaphore(slots)
         self.opening, self.starting = threading.Lock(), threading.Lock()
         self.asked: queue.SimpleQueue[_Asked] = queue.SimpleQueue()
@@ -112,38 +102,15 @@ class LocalQueries:
 
         return worker.answer(self._store(), job)
 
+    def open(self) -> None:
+        """Open the store now (in a background thread, say) rather than on first use: a small
+        store is copied into memory as it is opened (``worker.open_store``)."""
+        self._store()
+
     def _store(self) -> Any:
         with self.opening:
             if self.store is None:
                 from rcsgraph.sparql import worker
 
                 self.store = worker.open_store(self.spec)
-                if _fits(self.spec, self.copy_bytes):
-                    copying = threading.Thread(
-                        target=self._copy, args=(self.store,), name="rcsgraph-copy", daemon=True
-                    )
-                    copying.start()
             return self.store
-
-    def _copy(self, disk: Any) -> None:
-        """Read ``disk`` into a store in memory, then answer from that one (see above)."""
-        import pyoxigraph as ox
-
-        copy = ox.Store()
-        copy.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-        with self.opening:
-            self.store = copy
-        self.copied.set()
-
-
-def _fits(spec: dict[str, Any], most: int) -> bool:
-    """Whether ``spec`` names a read-only store on disk of at most ``most`` bytes."""
-    if spec.get("kind") != "disk" or spec.get("writable") or most <= 0:
-        return False
-    total = 0
-    with os.scandir(spec["path"]) as entries:
-        for entry in entries:  # RocksDB keeps no folders: one is counted as too large
-            total += entry.stat().st_size if entry.is_file() else most + 1
-            if total > most:
-                return False
-    return True

@@ -6,6 +6,7 @@ first answer: the named graphs are listed when first needed (``Endpoint.graphs``
 """
 
 import os
+import threading
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,11 +41,26 @@ def store_spec(settings: Settings) -> dict[str, Any]:
     writable = bool(settings.update_token)
     if settings.store is not None:
         generation = current_generation(settings.store)
-        return {"kind": "disk", "path": str(generation), "writable": writable}
+        spec = {"kind": "disk", "path": str(generation), "writable": writable}
+        if not writable and fits(generation, settings.copy_bytes):
+            spec["in_memory"] = True  # see rcsgraph.sparql.worker._copied
+        return spec
     # In memory, each worker has its own copy: "writable" says whether updates may change it.
     if settings.graphs:
         return {"kind": "memory", "graphs": dict(settings.graphs), "writable": writable}
     return {"kind": "bundled", "writable": writable}
+
+
+def fits(folder: Path, most: int) -> bool:
+    """Whether the store in ``folder`` takes at most ``most`` bytes on disk (RocksDB keeps its
+    files in the one folder: a folder inside counts as too large)."""
+    total = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            total += entry.stat().st_size if entry.is_file() else most + 1
+            if total > most:
+                return False
+    return True
 
 
 def known_graphs(settings: Settings) -> set[str]:
@@ -76,7 +92,9 @@ def build_endpoint(settings: Settings, wait_ready: bool = True) -> Endpoint:
     graphs = known_graphs(settings) if settings.update_token else partial(known_graphs, settings)
     background = not wait_ready and not settings.update_token
     pool = Pool(spec, workers, wait=settings.queue_wait, wait_ready=not background)
-    local = LocalQueries(spec, copy_bytes=settings.copy_bytes) if usable(spec) else None
+    local = LocalQueries(spec) if usable(spec) else None
+    if local is not None and spec.get("in_memory"):  # copied meanwhile, not on the first page
+        threading.Thread(target=local.open, name="rcsgraph-open", daemon=True).start()
     return Endpoint(settings, pool, graphs, local)
 
 
