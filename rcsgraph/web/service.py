@@ -92,7 +92,9 @@ def build_endpoint(settings: Settings, wait_ready: bool = True) -> Endpoint:
     graphs = known_graphs(settings) if settings.update_token else partial(known_graphs, settings)
     background = not wait_ready and not settings.update_token
     pool = Pool(spec, workers, wait=settings.queue_wait, wait_ready=not background)
-    local = LocalQueries(spec) if usable(spec) else None
+    # One evaluation per request thread: with fewer, the pages of concurrent requests sent
+    # their queries to the workers (8 connections on an entity page: a third went by pipe).
+    local = LocalQueries(spec, slots=settings.threads) if usable(spec) else None
     if local is not None and spec.get("in_memory"):  # copied meanwhile, not on the first page
         threading.Thread(target=local.open, name="rcsgraph-open", daemon=True).start()
     return Endpoint(settings, pool, graphs, local)
