@@ -30,6 +30,30 @@ def test_json_is_cut_at_the_cap_and_says_so(store: ox.Store, cap: int) -> None:
     assert answer.truncated == (cap < 50)
 
 
+@pytest.mark.parametrize("rows", [0, 1, 2, 7, 8])
+def test_json_rows_are_counted_without_parsing_the_answer(rows: int) -> None:
+    found = ox.Store()
+    for i in range(rows):  # three columns a row, one of them sometimes unbound
+        subject = ox.NamedNode(f"{EX}{i}")
+        found.add(ox.Quad(subject, ox.NamedNode(f"{EX}p"), ox.Literal("}},{ and {}")))
+        if i % 2:
+            found.add(ox.Quad(subject, ox.NamedNode(f"{EX}q"), ox.Literal(str(i))))
+    query = f"SELECT ?s ?o ?q WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ ?s <{EX}q> ?q }} }}"
+    answer = engine_written(found.query(capped_text(query, 7)), JSON, 7)
+    assert answer is not None
+    assert len(json.loads(answer.body)["results"]["bindings"]) == min(rows, 7)
+    assert answer.truncated == (rows > 7)
+
+
+def test_an_answer_of_empty_rows_is_cut_at_the_cap() -> None:
+    found = ox.Store()
+    for i in range(9):
+        found.add(ox.Quad(ox.NamedNode(f"{EX}{i}"), ox.NamedNode(f"{EX}p"), ox.Literal("v")))
+    answer = engine_written(found.query(capped_text("SELECT ?none { ?s ?p ?o }", 7)), JSON, 7)
+    assert answer is not None and answer.truncated
+    assert json.loads(answer.body)["results"]["bindings"] == [{}] * 7
+
+
 @pytest.mark.parametrize(
     "media", ["application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
 )

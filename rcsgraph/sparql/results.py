@@ -102,6 +102,12 @@ def _most_rows(body: bytes, media_type: str) -> int:
     a JSON row is ``{}`` or holds a term (``"type":``; a quote inside a value is escaped), an
     XML row is a ``<result>`` element, a CSV or TSV row a line after the header."""
     if media_type == RESULT_TYPES["json"]:
+        if body.startswith(b'{"head":{'):  # written without spaces, as Oxigraph does
+            # Rows are separated by "}},{" (after a row that binds a term) or follow a "{}"
+            # (an empty row); a literal may hold either, which only counts more. Counting the
+            # terms instead counted each row once per column: the timeline answer of the
+            # 1M-triple graph (7,422 rows, 3 columns) then had to be parsed, 17 ms.
+            return body.count(b"}},{") + body.count(b"{}") + 1
         return body.count(b'"type":') + body.count(b"{}")
     if media_type == RESULT_TYPES["xml"]:
         return body.count(b"<result>")
