@@ -11,7 +11,6 @@ head well over its ``HEAD_LIMIT`` buffer; ``rcsgraph.web.limits`` counts the hea
 and caps chunked bodies (413), Flask bodies with a length (413).
 """
 
-import atexit
 import math
 import os
 import signal
@@ -39,6 +38,8 @@ def app_for(settings: Settings, target: str = "") -> Any:
     plain SPARQL requests and kept answers are served at once; the Flask application behind
     them is built on first use or ``PAGES_AFTER`` seconds after the start. The query workers
     open the store meanwhile: a request that comes sooner waits for the first one ready."""
+    from multiprocessing.util import Finalize
+
     from rcsgraph.sparql.executor import share_fork_server
     from rcsgraph.web import flask_app, front
     from rcsgraph.web.service import build_endpoint
@@ -46,7 +47,11 @@ def app_for(settings: Settings, target: str = "") -> Any:
     granian_to_come = signal.getsignal(signal.SIGTERM)  # the main process's, until granian's
     share_fork_server()
     endpoint = build_endpoint(settings, wait_ready=False)
-    atexit.register(endpoint.pool.close)
+    # Not atexit: granian's processes are multiprocessing's, which end without running it; on
+    # their way out they join every query worker still running, one that the pool started
+    # after they stopped the others too (a timed-out query's successor): that join waited for
+    # the kill timeout. Closed first, the pool stops the workers and any that it starts later.
+    Finalize(endpoint.pool, endpoint.pool.close, exitpriority=1)
     pages = Deferred(lambda: flask_app(settings, endpoint).wsgi_app)
     timer = threading.Timer(PAGES_AFTER, pages.build)
     timer.daemon = True
