@@ -210,3 +210,40 @@ def test_a_second_server_on_a_taken_port_is_refused_and_the_first_goes_on() -> N
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
+
+
+def test_a_server_process_closes_its_query_workers_as_it_ends(tmp_path: Path) -> None:
+    """granian's server processes are multiprocessing's, which end without running atexit:
+    unclosed, the pool went on starting workers (a timed-out query's successor) as the process
+    joined those it had, and the process waited for that one until the kill timeout."""
+    import multiprocessing
+
+    closed = tmp_path / "closed"
+    process = multiprocessing.get_context("fork").Process(target=_serve_once, args=(closed,))
+    process.start()
+    process.join(60)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    assert process.exitcode == 0
+    assert closed.read_text() == "closed"
+
+
+def _serve_once(closed: Path) -> None:
+    """In a process as granian starts them: build the application, answer once, end."""
+    from werkzeug.test import EnvironBuilder
+
+    from rcsgraph.config import Settings
+    from rcsgraph.sparql.executor import Pool
+    from rcsgraph.web.server import app_for
+
+    close = Pool.close
+
+    def recorded(pool: Pool) -> None:
+        closed.write_text("closed")
+        close(pool)
+
+    Pool.close = recorded  # type: ignore[method-assign]
+    app = app_for(Settings(processes=1, workers=1))
+    environ = EnvironBuilder(path="/sparql", query_string="query=ASK%7B%7D").get_environ()
+    b"".join(app(environ, lambda status, headers, *rest: None))  # once its worker is ready
