@@ -1,5 +1,6 @@
 """``rcsgraph serve``: granian processes sharing the port, and a graceful stop."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -110,6 +111,40 @@ def test_a_stop_while_it_starts_ends_it_quietly_with_every_process_it_started(si
         raise AssertionError(f"left running: {running_in_group(process.pid)}")
 
 
+def test_a_stop_as_it_forks_its_server_processes_ends_each_of_them() -> None:
+    """granian stops its server processes as soon as it is stopped, which may be right after
+    it forked them, before they handle signals: one such process once lost its SIGTERM and
+    served on, and the stop waited for it until the kill timeout (35 s here)."""
+    for _ in range(3):  # the moment is hit most times, not every time
+        command = [sys.executable, "-m", "rcsgraph.cli", "serve", "--port", str(free_port())]
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            forked = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+            deadline = time.monotonic() + 60
+            # the resource tracker, the fork server, then the first server process
+            while len(forked.read_text().split()) < 3 and time.monotonic() < deadline:
+                assert process.poll() is None, "rcsgraph serve stopped"
+                time.sleep(0.001)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(20) == 0
+            for _ in range(100):  # the fork server and what it started end with the server
+                if not running_in_group(process.pid):
+                    break
+                time.sleep(0.1)
+            else:
+                raise AssertionError(f"left running: {running_in_group(process.pid)}")
+        finally:  # a server that did not stop must not outlive the test
+            if running_in_group(process.pid):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(30)
+
+
 def children(pid: int) -> list[str]:
     found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
     return found.stdout.split()
@@ -175,3 +210,40 @@ def test_a_second_server_on_a_taken_port_is_refused_and_the_first_goes_on() -> N
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
+
+
+def test_a_server_process_closes_its_query_workers_as_it_ends(tmp_path: Path) -> None:
+    """granian's server processes are multiprocessing's, which end without running atexit:
+    unclosed, the pool went on starting workers (a timed-out query's successor) as the process
+    joined those it had, and the process waited for that one until the kill timeout."""
+    import multiprocessing
+
+    closed = tmp_path / "closed"
+    process = multiprocessing.get_context("fork").Process(target=_serve_once, args=(closed,))
+    process.start()
+    process.join(60)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    assert process.exitcode == 0
+    assert closed.read_text() == "closed"
+
+
+def _serve_once(closed: Path) -> None:
+    """In a process as granian starts them: build the application, answer once, end."""
+    from werkzeug.test import EnvironBuilder
+
+    from rcsgraph.config import Settings
+    from rcsgraph.sparql.executor import Pool
+    from rcsgraph.web.server import app_for
+
+    close = Pool.close
+
+    def recorded(pool: Pool) -> None:
+        closed.write_text("closed")
+        close(pool)
+
+    Pool.close = recorded  # type: ignore[method-assign]
+    app = app_for(Settings(processes=1, workers=1))
+    environ = EnvironBuilder(path="/sparql", query_string="query=ASK%7B%7D").get_environ()
+    b"".join(app(environ, lambda status, headers, *rest: None))  # once its worker is ready

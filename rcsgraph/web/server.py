@@ -11,8 +11,9 @@ head well over its ``HEAD_LIMIT`` buffer; ``rcsgraph.web.limits`` counts the hea
 and caps chunked bodies (413), Flask bodies with a length (413).
 """
 
-import atexit
 import math
+import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -37,41 +38,64 @@ def app_for(settings: Settings, target: str = "") -> Any:
     plain SPARQL requests and kept answers are served at once; the Flask application behind
     them is built on first use or ``PAGES_AFTER`` seconds after the start. The query workers
     open the store meanwhile: a request that comes sooner waits for the first one ready."""
+    from multiprocessing.util import Finalize
+
     from rcsgraph.sparql.executor import share_fork_server
     from rcsgraph.web import flask_app, front
     from rcsgraph.web.service import build_endpoint
 
-    stop = _hold_stop_signals()
+    granian_to_come = signal.getsignal(signal.SIGTERM)  # the main process's, until granian's
     share_fork_server()
     endpoint = build_endpoint(settings, wait_ready=False)
-    atexit.register(endpoint.pool.close)
+    # Not atexit: granian's processes are multiprocessing's, which end without running it; on
+    # their way out they join every query worker still running, one that the pool started
+    # after they stopped the others too (a timed-out query's successor): that join waited for
+    # the kill timeout. Closed first, the pool stops the workers and any that it starts later.
+    Finalize(endpoint.pool, endpoint.pool.close, exitpriority=1)
     pages = Deferred(lambda: flask_app(settings, endpoint).wsgi_app)
     timer = threading.Timer(PAGES_AFTER, pages.build)
     timer.daemon = True
     timer.start()
-    threading.Thread(target=_pass_on, args=(stop,), daemon=True).start()
+    if signal.pthread_sigmask(signal.SIG_BLOCK, []) >= STOP_SIGNALS:  # forked by serve()
+        threading.Thread(target=_take_stop_signal, args=(granian_to_come,), daemon=True).start()
     return front(pages, settings, endpoint, shared=settings.processes > 1)
 
 
-def _hold_stop_signals() -> list[int]:
-    """Catch SIGINT and SIGTERM while this process starts: granian installs its own handlers
-    only once the application is built, and a signal that came before would be lost (the
-    process would then never stop). ``_pass_on`` sends it again once granian listens for it."""
-    import signal
-
-    caught: list[int] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda number, frame: caught.append(number))
-    return caught
+#: The signals that stop a server process.
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _pass_on(caught: list[int]) -> None:
-    import os
+def _block_stop_signals_in_server_processes() -> None:
+    """Block SIGINT and SIGTERM in each server process that granian forks from this one, from
+    the fork on and in every thread it starts, for ``_take_stop_signal`` to take. Delivered,
+    a stop signal could be lost: until granian sets its handlers in that process, the one it
+    has is the main process's, which only marks that process as stopping (and Python drops a
+    signal that comes before the child runs at all); afterwards the kernel may give it to any
+    thread, and granian's handler runs only once the main thread runs Python again, which,
+    waiting for the stop, it does not. Either way the process served on (the stop waited for
+    the kill timeout)."""
+    main = os.getpid()
+
+    def mask(how: int) -> None:
+        if os.getpid() == main:  # not in a process forked from a server process
+            signal.pthread_sigmask(how, STOP_SIGNALS)
+
+    os.register_at_fork(
+        before=partial(mask, signal.SIG_BLOCK), after_in_parent=partial(mask, signal.SIG_UNBLOCK)
+    )
+
+
+def _take_stop_signal(granian_to_come: object) -> None:
+    """Wait for a stop signal, then hand it to granian's handler once granian has set it
+    (right after the application is returned, SIGTERM last): the server stops gracefully."""
     import time
 
-    time.sleep(0.5)  # granian's handlers are in place right after the application is returned
-    for number in caught[:1]:
-        os.kill(os.getpid(), number)
+    number = signal.sigwait(STOP_SIGNALS)
+    while signal.getsignal(signal.SIGTERM) is granian_to_come:
+        time.sleep(0.01)
+    handler = signal.getsignal(number)
+    if callable(handler):
+        handler(number, None)
 
 
 class Deferred:
@@ -142,9 +166,11 @@ def serve(settings: Settings, host: str, port: int) -> None:
         log_level=LogLevels.error,
         respawn_failed_workers=True,
         # A stop waits for the requests in flight (each within the query time limit), then
-        # kills a process that still has not ended: without a bound, one that hangs on its way
-        # out (seen once under a full test run, not reproduced since) would hold the stop.
+        # kills a process that still has not ended: without a bound, one that does not end (as
+        # one that lost its stop signal did, see _block_stop_signals_in_server_processes)
+        # would hold the stop.
         workers_kill_timeout=min(1800, math.ceil(settings.timeout) + STOP_GRACE),
     )
+    _block_stop_signals_in_server_processes()
     print(f"rcsgraph: serving http://{host}:{port}/sparql", file=sys.stderr, flush=True)
     server.serve(target_loader=partial(app_for, settings))
