@@ -1,9 +1,14 @@
 """The lexical scan the endpoint's safety checks rest on: what it must find, and what it must
 not be fooled by (keywords in strings, comments, IRIs and escaped prefixed names)."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rcsgraph.errors import InputError
+from rcsgraph.sparql import terminals
 from rcsgraph.sparql.scan import expand_star, scan, star_order, tokens, with_using
 from rcsgraph.store.binding import checked_iri
 
@@ -246,3 +251,90 @@ def test_absolute_iris_are_accepted() -> None:
 )
 def test_a_lookup_is_one_triple_pattern_whose_rows_are_all_answers(text: str, lookup: bool) -> None:
     assert scan(text).lookup is lookup
+
+
+# Text that is all ASCII is read with a pattern of the ASCII name characters alone, the rest
+# with the full one (rcsgraph.sparql.terminals): both must read what the grammar says.
+NON_ASCII_NAMES = [
+    ("?név", ["var"]),
+    ("?x·y", ["var"]),  # U+00B7 may follow a variable's first character
+    ("?·x", ["other", "other", "word"]),  # but may not be its first
+    ("?x\u00d7", ["var", "other"]),  # the multiplication sign is no name character
+    ("ex:ایران", ["pname"]),
+    ("ایران:x", ["pname"]),
+    ("é:", ["pname"]),
+    ("e:a\u0301b", ["pname"]),  # a combining accent inside a local name
+    ("_:b\u203f1", ["bnode"]),
+    ("_:𐀀", ["bnode"]),  # past the Basic Multilingual Plane
+    ("ex:a\u037e", ["pname", "other"]),  # the Greek question mark ends the name
+    ("'ایران'@fa", ["string", "langtag"]),
+    ("<http://example.org/é>", ["iri"]),
+]
+
+
+@pytest.mark.parametrize(("text", "kinds"), NON_ASCII_NAMES)
+def test_non_ascii_names_are_read_as_the_grammar_says(text: str, kinds: list[str]) -> None:
+    assert [t.kind for t in tokens(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX é: <http://evil.example/> SELECT * { SERVICE é:sparql { ?s ?p ?o } }",
+        "PREFIX e: <http://evil.example/> SELECT ?név { SERVICE e:sparql { ?név ?p ?o } }",
+        'SELECT * { ?s ?p "ایران" . SERVICE <http://evil.example/sparql> {} }',
+        "PREFIX e: <http://evil.example/> SELECT * { ?s e:é\\# ?o . SERVICE e:sparql {} }",
+    ],
+)
+def test_service_is_found_in_text_that_is_not_ascii(text: str) -> None:
+    assert scan(text).services == [EVIL]
+
+
+def test_the_full_pattern_is_compiled_only_for_text_that_is_not_ascii() -> None:
+    terminals._all_tokens.cache_clear()
+    scan("SELECT ?p ?o { <https://w3id.org/rcsgraph/id/country/irn> ?p ?o }")
+    assert terminals._all_tokens.cache_info().currsize == 0
+    assert terminals._ASCII_TOKENS.pattern.isascii()
+    assert scan("SELECT ?név { ?név ?p ?o }").variables == ["név", "p", "o"]
+    assert terminals._all_tokens.cache_info().currsize == 1
+
+
+def _read(pattern: "re.Pattern[str]", text: str) -> list[tuple[str | None, tuple[int, int]]]:
+    return [(m.lastgroup, m.span()) for m in pattern.finditer(text)]
+
+
+#: Where each class of name characters is read: a variable, a prefix and a local name, a blank
+#: node label, each at its start, inside and at its end.
+CONTEXTS = (
+    "?{c}",
+    "?a{c}b",
+    "{c}:",
+    "a{c}b:",
+    "a{c}:",
+    ":{c}",
+    ":a{c}b",
+    ":a{c}",
+    "_:{c}",
+    "_:a{c}b",
+)
+
+
+def test_both_patterns_read_every_ascii_character_alike() -> None:
+    full = terminals._all_tokens()
+    for c in map(chr, range(128)):
+        for text in (context.format(c=c) for context in CONTEXTS):
+            assert _read(terminals._ASCII_TOKENS, text) == _read(full, text), text
+
+
+ASCII_PIECES = [" ", "\n", "\r", "#", "'", '"', "'''", '"""', "\\", "<", ">", "{", "}", "?", "$"]
+ASCII_PIECES += ["_:", ":", ".", "-", "%4F", "%", "@", "^^", "a", "Z", "_", "9", "e", "SERVICE"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(ASCII_PIECES) | st.text(st.characters(max_codepoint=127), max_size=3))
+)
+def test_both_patterns_read_ascii_text_alike(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    full = terminals._all_tokens()
+    assert _read(terminals._ASCII_TOKENS, text) == _read(full, text)

@@ -7,9 +7,10 @@ variables first appear. A tokenizer that knows strings, IRIs, prefixed names (wi
 ``\\``-escapes), language tags and comments is enough for all of that; the engine still parses
 the request and reports its syntax errors.
 
-The tokens follow the terminals of the SPARQL 1.1 grammar, so that a keyword the engine would
-see is never hidden from the scan inside what the scan takes for a string, an IRI, a prefixed
-name or a comment (``ex:a\\#b`` is one name, not a name and a comment).
+The tokens follow the terminals of the SPARQL 1.1 grammar (``rcsgraph.sparql.terminals``), so
+that a keyword the engine would see is never hidden from the scan inside what the scan takes for
+a string, an IRI, a prefixed name or a comment (``ex:a\\#b`` is one name, not a name and a
+comment).
 
 ``with_using`` writes the protocol's ``using-graph-uri``/``using-named-graph-uri`` into an
 update as ``USING`` clauses: Oxigraph's update API takes no dataset, so this is the one place
@@ -23,35 +24,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urljoin
 
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = (
-    rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-)
-
-_TOKEN = re.compile(
-    rf"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
-  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from rcsgraph.sparql.terminals import token_pattern
 
 QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 UPDATE_WORDS = {
@@ -99,7 +72,7 @@ class Scan:
 def tokens(text: str) -> list[Token]:
     """The significant tokens of ``text`` (no spaces or comments), with their brace depth."""
     found, depth = [], 0
-    for match in _TOKEN.finditer(text):
+    for match in token_pattern(text).finditer(text):
         kind = match.lastgroup or "other"
         if kind in ("space", "comment"):
             continue

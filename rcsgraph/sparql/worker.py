@@ -180,7 +180,7 @@ def _query(store: ox.Store, job: Job) -> object:
     if isinstance(result, ox.QuerySolutions):
         engine = tuple(v.value for v in result.variables)
         if job.star is not None and columns is None:
-            from rcsgraph.sparql.scan import star_order  # not before: its patterns take a while
+            from rcsgraph.sparql.scan import star_order  # only a SELECT * needs it
 
             columns = tuple(star_order(job.variables, engine))
         columns = None if columns == engine else columns  # the engine's order is the right one
