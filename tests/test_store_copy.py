@@ -1,5 +1,5 @@
-"""Small read-only stores are read from a copy in memory (``rcsgraph.web.service.store_spec``,
-``rcsgraph.sparql.worker.open_store``), larger or writable ones on disk."""
+"""Small read-only stores are read from a copy in memory by the server process
+(``rcsgraph.sparql.local.LocalQueries``, ``rcsgraph.web.service.build_endpoint``)."""
 
 from pathlib import Path
 
@@ -7,12 +7,12 @@ import pyoxigraph as ox
 import pytest
 
 from rcsgraph.config import load_settings
-from rcsgraph.sparql import worker
 from rcsgraph.sparql.job import Job
 from rcsgraph.sparql.local import LocalQueries
-from rcsgraph.web.service import build_endpoint, store_spec
+from rcsgraph.web.service import build_endpoint, fits
 
 GRAPH = ox.NamedNode("http://example.org/g")
+QUERY = Job(kind="query", text="SELECT ?s ?o { ?s ?p ?o } ORDER BY ?o")
 
 
 def _store(folder: Path) -> Path:
@@ -26,47 +26,50 @@ def _store(folder: Path) -> Path:
     return folder
 
 
-def test_a_small_read_only_store_is_read_in_memory_with_the_same_answers(tmp_path: Path) -> None:
+def test_a_copy_in_memory_gives_the_answers_of_the_disk(tmp_path: Path) -> None:
+    spec = {"kind": "disk", "path": str(_store(tmp_path / "store"))}
+    on_disk = LocalQueries(spec).run(QUERY, timeout=10)
+    local = LocalQueries(spec, copy=True)
+    assert local.run(QUERY, timeout=10) == on_disk  # from the disk until the copy is whole
+    local.open()
+    assert local.copied.is_set()
+    assert local.run(QUERY, timeout=10) == on_disk
+    assert on_disk is not None and len(on_disk[1].rows) == 50
+    local.store.add(ox.Quad(GRAPH, GRAPH, GRAPH, GRAPH))  # in memory: a write is taken
+
+
+def test_without_copy_the_store_is_read_on_disk(tmp_path: Path) -> None:
+    local = LocalQueries({"kind": "disk", "path": str(_store(tmp_path / "store"))})
+    local.open()
+    assert not local.copied.is_set()
+    with pytest.raises(RuntimeError, match="read-write"):
+        local.store.add(ox.Quad(GRAPH, GRAPH, GRAPH, GRAPH))
+
+
+def test_only_a_store_within_the_size_is_copied(tmp_path: Path) -> None:
     folder = _store(tmp_path / "store")
-    spec = store_spec(load_settings({"store": folder}))
-    assert spec["in_memory"] is True
-    copy, disk = worker.open_store(spec), ox.Store.read_only(str(folder))
-    copy.add(ox.Quad(GRAPH, GRAPH, GRAPH, GRAPH))  # only a copy in memory takes a write
-    copy.remove(ox.Quad(GRAPH, GRAPH, GRAPH, GRAPH))
-    query = "SELECT ?s ?o { ?s ?p ?o } ORDER BY ?o"
-    found = [str(row) for row in copy.query(query, use_default_graph_as_union=True)]
-    assert found == [str(row) for row in disk.query(query, use_default_graph_as_union=True)]
-    assert len(found) == 50
-    status, results = LocalQueries(spec).run(Job(kind="query", text=query), timeout=10) or ("", 0)
-    assert status == "ok" and len(results.rows) == 50
+    assert fits(folder, 2**30)
+    assert not fits(folder, 1000) and not fits(folder, 0)
+    (folder / "inside").mkdir()
+    assert not fits(folder, 2**30)  # RocksDB keeps no folders: not a store to copy
 
 
 @pytest.mark.parametrize(
-    "settings", [{"copy_bytes": 1000}, {"copy_bytes": 0}], ids=["too large", "turned off"]
+    ("settings", "copied"),
+    [({}, True), ({"copy_bytes": 0}, False), ({"update_token": "secret"}, False)],
+    ids=["small", "turned off", "open to updates"],
 )
-def test_a_larger_store_is_read_on_disk(tmp_path: Path, settings: dict[str, object]) -> None:
+def test_a_server_process_copies_a_small_read_only_store_as_it_starts(
+    tmp_path: Path, settings: dict[str, object], copied: bool
+) -> None:
     folder = _store(tmp_path / "store")
-    spec = store_spec(load_settings({"store": folder, **settings}))
-    assert "in_memory" not in spec
-    opened = worker.open_store(spec)
-    with pytest.raises(RuntimeError, match="read-write"):  # read-only on disk
-        opened.add(ox.Quad(GRAPH, GRAPH, GRAPH, GRAPH))
-    del opened
-
-
-def test_a_store_open_to_updates_is_written_on_disk(tmp_path: Path) -> None:
-    folder = _store(tmp_path / "store")
-    spec = store_spec(load_settings({"store": folder, "update_token": "secret"}))
-    assert "in_memory" not in spec and spec["writable"] is True
-
-
-def test_a_server_process_answers_its_own_queries_from_the_copy(tmp_path: Path) -> None:
-    folder = _store(tmp_path / "store")
-    endpoint = build_endpoint(load_settings({"store": folder, "workers": 1}), wait_ready=False)
+    endpoint = build_endpoint(load_settings({"store": folder, "workers": 1, **settings}))
     try:
-        assert endpoint.local is not None
         results = endpoint.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
         assert str(results.rows[0][0]) == "50"
-        endpoint.local.store.add(ox.Quad(GRAPH, GRAPH, GRAPH, GRAPH))  # in memory: writable
+        if endpoint.local is None:
+            assert not copied  # a store open to updates is read by its one worker
+        else:
+            assert endpoint.local.copied.wait(10 if copied else 0.2) is copied
     finally:
         endpoint.pool.close()

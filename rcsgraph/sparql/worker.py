@@ -29,8 +29,7 @@ LATER_AFTER = 1.0
 def open_store(spec: dict[str, Any]) -> Any:
     """The store a worker answers from.
 
-    ``{"kind": "disk", "path": DIR, "writable": bool}`` opens an Oxigraph directory (with
-    ``"in_memory": True``, a read-only one is copied into memory: see ``_copied``);
+    ``{"kind": "disk", "path": DIR, "writable": bool}`` opens an Oxigraph directory;
     ``{"kind": "memory", "graphs": {graph IRI: file}}`` loads files into an in-memory store;
     ``{"kind": "bundled"}`` builds the bundled knowledge graph in memory;
     ``{"kind": "remote", "url": URL}`` forwards to another SPARQL server. In-memory stores are
@@ -43,11 +42,7 @@ def open_store(spec: dict[str, Any]) -> Any:
         return RemoteStore(spec["url"], update_url=spec.get("update_url"))
     if kind == "disk":
         path = str(spec["path"])
-        if spec.get("writable"):
-            return ox.Store(path)
-        if spec.get("in_memory"):
-            return _copied(ox.Store.read_only(path))
-        return ox.Store.read_only(path)
+        return ox.Store(path) if spec.get("writable") else ox.Store.read_only(path)
     from rcsgraph.graph.loading import fill_store
     from rcsgraph.store.oxigraph import FORMATS, OxigraphStore
 
@@ -59,18 +54,6 @@ def open_store(spec: dict[str, Any]) -> Any:
         fmt = FORMATS["nt" if file.suffix == ".nt" else "turtle"]
         store.store.load(path=str(file), format=fmt, to_graph=ox.NamedNode(graph))
     return store.store
-
-
-def _copied(disk: ox.Store) -> ox.Store:
-    """A copy in memory of a small read-only store. A RocksDB store read-only costs 30-60 µs
-    for each index lookup and for each string it decodes, Oxigraph's memory store a tenth of
-    that: the society's page of the article made 213 lookups in 9.2 ms on disk and 1.2 ms in
-    memory. Every process answering from it reads the same copy, so their answers (even the
-    order of rows no ORDER BY fixes) are the same. ``rcsgraph.web.service.store_spec`` decides
-    which stores are small enough (the 1M-triple graph took 680 MB and 14 s to copy)."""
-    copy = ox.Store()
-    copy.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-    return copy
 
 
 #: Stack of the thread that runs jobs. 256 MiB of address space, touched only as deep as a

@@ -41,10 +41,7 @@ def store_spec(settings: Settings) -> dict[str, Any]:
     writable = bool(settings.update_token)
     if settings.store is not None:
         generation = current_generation(settings.store)
-        spec = {"kind": "disk", "path": str(generation), "writable": writable}
-        if not writable and fits(generation, settings.copy_bytes):
-            spec["in_memory"] = True  # see rcsgraph.sparql.worker._copied
-        return spec
+        return {"kind": "disk", "path": str(generation), "writable": writable}
     # In memory, each worker has its own copy: "writable" says whether updates may change it.
     if settings.graphs:
         return {"kind": "memory", "graphs": dict(settings.graphs), "writable": writable}
@@ -82,6 +79,12 @@ def known_graphs(settings: Settings) -> set[str]:
     return {layout.ONTOLOGY_GRAPH, *data}
 
 
+#: Seconds after an endpoint is built before its process copies a small store into memory:
+#: copying the article's store from the start (40 ms of CPU in each server process, holding
+#: the interpreter) made the first answer come 75-120 ms later.
+COPY_AFTER = 1.0
+
+
 def build_endpoint(settings: Settings, wait_ready: bool = True) -> Endpoint:
     """The endpoint over the store of ``settings``; with ``wait_ready`` false, its query
     workers open the store while the caller goes on (see ``Pool``), unless updates are on:
@@ -94,9 +97,14 @@ def build_endpoint(settings: Settings, wait_ready: bool = True) -> Endpoint:
     pool = Pool(spec, workers, wait=settings.queue_wait, wait_ready=not background)
     # One evaluation per request thread: with fewer, the pages of concurrent requests sent
     # their queries to the workers (8 connections on an entity page: a third went by pipe).
-    local = LocalQueries(spec, slots=settings.threads) if usable(spec) else None
-    if local is not None and spec.get("in_memory"):  # copied meanwhile, not on the first page
-        threading.Thread(target=local.open, name="rcsgraph-open", daemon=True).start()
+    local = None
+    if usable(spec):
+        small = spec["kind"] == "disk" and fits(Path(spec["path"]), settings.copy_bytes)
+        local = LocalQueries(spec, slots=settings.threads, copy=small)
+        if small:  # copied soon after the start, the first requests answered from disk meanwhile
+            copying = threading.Timer(COPY_AFTER, local.open)
+            copying.daemon = True
+            copying.start()
     return Endpoint(settings, pool, graphs, local)
 
 
