@@ -134,49 +134,44 @@ def _heavy_ratios(found: dict[str, Any]) -> dict[str, float]:
     return ratios
 
 
-#: What profiling while building this said (2026-12-01, the same 2-core machine, shared).
+#: What profiling while building this said (2026-12-01, the same 2-core machine).
 PROFILE = [
     "",
     "## Where the time goes (profiles taken while building this)",
     "",
-    "- **A point lookup evaluated afresh** (`/sparql?query=…`, `no-cache`): it no longer meets"
-    " Flask (`rcsgraph.web.direct`), its scan is remembered (`endpoint.scanned`), and the web"
-    " process's own Python is about 0.2 ms (granian's WSGI call, the request limits, the cache's"
-    " key, the query string, negotiation, the job's pickle). The worker's answer is about"
-    " 0.13 ms, nearly all of it the engine's own evaluation (0.128 ms for `store.query` alone)."
-    " What remains is the hop to the worker: a pipe write and a poll, two context switches,"
-    " 0.3-0.7 ms of waiting for a core on a 2-core machine shared with wrk and other work."
-    " Oxigraph's server does the same lookup in one process. The hop is what keeps a client's"
-    " query killable (a pyoxigraph evaluation cannot be interrupted); closing the distance"
-    " means fewer hops (several requests per round trip) or an engine that can be cancelled.",
-    "- **Threads**: 8 threads per process (the default, so that slow pages do not block cache"
-    " hits) contend for the GIL and 2 workers; with 2-3 threads lookups were up to 1.5-2x"
-    " faster afresh in short, noisy trials, at the price of more head-of-line blocking behind"
-    " slow pages; the default stays at 8.",
-    "- **Pages evaluated afresh**: the society's page spends about a third of its time in its"
-    " five queries (now evaluated in the web process: no pickled rdflib terms, no hop; 1.2-1.5x"
-    " faster alone) and two thirds building rdflib graphs and HTML in `rcsgraph.publish` and"
-    " `rcsgraph.web.pages` (7,360 `Graph.add` calls per page). The home page and catalogue"
-    " pages compute whole-graph figures per request; at 1M they take seconds. That is the"
-    " publication layer's work (derived artefacts per generation), not the request path's: a"
-    " 10x gain afresh is not reachable from the request path alone.",
-    "- **Repeated GETs** never reach Flask: a hit is a dictionary lookup and one write, 15-30k"
-    " requests/s on this machine, above the native server's lookups. But a hit runs on the"
-    " same threads as the evaluations: at 1M the catalogue page and `/` take longer than a wrk"
-    " run, the requests wrk abandoned go on being evaluated, and the hits queue behind them"
-    " (the low repeated figures at 1M, and a `/` that never finished). Kept answers only help"
-    " once a page can be made at all; making those pages cheap is the publication layer's work.",
-    "- **Noise**: the machine was shared (load average 4-6 at the start of the run); the native"
-    " server's lookups alone varied from 6,000 to 20,000 requests/s between runs of this day,"
-    " and our afresh lookups from 0.16x to 0.32x of it; hence the alternating short runs.",
+    "- **A point lookup evaluated afresh** (`/sparql?query=…`, `no-cache`) never meets Flask"
+    " (`rcsgraph.web.direct`) nor a worker: its form bounds its work (`scan.is_lookup`), so it"
+    " is evaluated in the request's own thread. What is left over the native server is the"
+    " Python of the request (granian's WSGI call, the limits, the cache key, negotiation) and"
+    " the GIL that the request threads share.",
+    "- **Pages evaluated afresh at 1M are bounded by the engine's on-disk store.** A page is"
+    " five queries (own statements, links in, claims, the claims' evidence, then every"
+    " statement of the claims, annotations and selectors by name). Oxigraph's read-only"
+    " RocksDB store costs about 16 us for each index lookup and about 3 us for each string it"
+    " decodes: the society's page of the 1M graph (128 named nodes, 375 rows) spends 8 ms in"
+    " the engine, the entity page of a country 3.8 ms. Ten times the baseline would leave"
+    " 6.9 ms and 3.2 ms for the whole page on 2 cores. The same queries take a tenth of the"
+    " time in Oxigraph's memory store, which is how a small store is read now"
+    " (`RCSGRAPH_COPY_BYTES`: the article's pages afresh gained 1.7-2x); at 1M a copy would"
+    " take 680 MB and 14 s per process.",
+    "- **Own queries per request thread**: with two slots for the pages' own queries, the"
+    " pages of the third and later concurrent requests sent their queries to the workers"
+    " through the pipe; now each request thread has one.",
+    "- **Heavy queries** cost the same engine time in a worker as in the native server; what"
+    " is left is the answer's way through the pipe and the web process (2 MB for the timeline),"
+    " and the row count of a JSON answer (now counted by its separators, not parsed).",
+    "- **Repeated GETs** never reach Flask: a hit is a dictionary lookup and one write, shared"
+    " by the server processes through `/dev/shm`.",
     "- **Cold start**: `rcsgraph serve` imports granian (asyncio) and the endpoint (the scan's"
-    " pattern for ASCII text is compiled once, before the server processes are forked; the full"
-    " Unicode one, 26-50 ms to compile, when a request with another character first comes),"
-    " starts the fork server at once (it imports pyoxigraph and the worker in parallel), and"
-    " the server processes answer SPARQL before they import Flask, rdflib and the pages (in the"
-    " background after 1 s, or on the first page). The first answer waits for the fork server,"
-    " a worker and its store (the figure above; the machine's load average is in the table at"
-    " the top).",
+    " pattern for ASCII text is compiled before the server processes are forked; the full"
+    " Unicode one, 26-50 ms to compile, when a request with another character first comes);"
+    " the server processes answer a lookup from their own read-only handle of the store while"
+    " the query workers start, and import Flask, rdflib and the pages after 1 s or on the"
+    " first page. Both trees are compiled to bytecode before the run, as an installed package"
+    " is (a source tree under `PYTHONDONTWRITEBYTECODE` compiles itself at every start).",
+    "- **Noise**: 2 cores shared by wrk, the servers and anything else running; the native"
+    " server's lookups alone vary by a third between runs, hence the alternating short runs"
+    " and the load average at the top.",
 ]
 
 
