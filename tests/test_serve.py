@@ -103,12 +103,7 @@ def test_a_stop_while_it_starts_ends_it_quietly_with_every_process_it_started(si
     _, said = process.communicate(timeout=30)
     assert process.returncode == 0
     assert b"Traceback" not in said
-    for _ in range(300):  # the fork server and what it started end with the server
-        if not running_in_group(process.pid):
-            break
-        time.sleep(0.1)
-    else:
-        raise AssertionError(f"left running: {running_in_group(process.pid)}")
+    _ends_with_the_server(process.pid, seconds=30)
 
 
 def test_a_stop_as_it_forks_its_server_processes_ends_each_of_them() -> None:
@@ -133,16 +128,20 @@ def test_a_stop_as_it_forks_its_server_processes_ends_each_of_them() -> None:
                 time.sleep(0.001)
             process.send_signal(signal.SIGTERM)
             assert process.wait(20) == 0
-            for _ in range(100):  # the fork server and what it started end with the server
-                if not running_in_group(process.pid):
-                    break
-                time.sleep(0.1)
-            else:
-                raise AssertionError(f"left running: {running_in_group(process.pid)}")
+            _ends_with_the_server(process.pid, seconds=10)
         finally:  # a server that did not stop must not outlive the test
             if running_in_group(process.pid):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(30)
+
+
+def _ends_with_the_server(group: int, seconds: float) -> None:
+    """The fork server and what it started end with the server (process group ``group``)."""
+    for _ in range(round(seconds * 10)):
+        if not running_in_group(group):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"left running: {running_in_group(group)}")
 
 
 def children(pid: int) -> list[str]:
