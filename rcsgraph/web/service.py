@@ -95,8 +95,9 @@ def build_endpoint(settings: Settings, wait_ready: bool = True) -> Endpoint:
     graphs = known_graphs(settings) if settings.update_token else partial(known_graphs, settings)
     background = not wait_ready and not settings.update_token
     pool = Pool(spec, workers, wait=settings.queue_wait, wait_ready=not background)
-    # One evaluation per request thread: with fewer, the pages of concurrent requests sent
-    # their queries to the workers (8 connections on an entity page: a third went by pipe).
+    # One evaluation per request thread: with two, the pages of the third and later concurrent
+    # requests sent their queries to the workers (8 connections on an entity page: about 15%
+    # of the process's samples in the pool and its pipe).
     local = None
     if usable(spec):
         small = spec["kind"] == "disk" and fits(Path(spec["path"]), settings.copy_bytes)
