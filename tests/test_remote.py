@@ -20,6 +20,7 @@ from rcsgraph.cli import main
 from rcsgraph.errors import InputError, QuerySyntaxError, StoreError
 from rcsgraph.graph.loading import fill_store
 from rcsgraph.layout import GRAPH_BASE
+from rcsgraph.publish.describe import describe
 from rcsgraph.store import OxigraphStore, Results, generations
 from rcsgraph.store.binding import bind
 from rcsgraph.store.push import push
@@ -364,3 +365,17 @@ def test_push_command_reads_the_password_from_the_environment(
     assert "access refused" in capsys.readouterr().err
     monkeypatch.setenv("RCSGRAPH_PUSH_PASSWORD", server.password or "")
     assert main(argv) == 0
+
+
+@pytest.mark.parametrize(
+    "rest", ["society/iranian-red-crescent-society", "country/congo", "country/irn"]
+)
+def test_descriptions_agree_with_the_embedded_store(
+    local: OxigraphStore, remote: RemoteStore, rest: str
+) -> None:
+    """A description's two queries (UNIONs of subqueries, each with its own VALUES row) mean
+    the same to every server: what `serve --endpoint` shows is what the embedded store shows."""
+    thing = URIRef("https://w3id.org/rcsgraph/id/" + rest)
+    ours, theirs = (describe(store, thing) for store in (local, remote))
+    assert set(theirs.statements) == set(ours.statements)
+    assert len(ours.statements) > 20 and ours.claims == theirs.claims

@@ -34,7 +34,7 @@ def test_a_term_converts_alike_the_first_time_and_from_the_kept_terms(
 
 def test_the_kept_terms_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(terms, "CONVERTED_MOST", 10)
-    monkeypatch.setattr(terms, "_CONVERTED", {})
+    monkeypatch.setattr(terms, "_CONVERTED", terms._Converted())
     for number in range(35):
         iri = f"http://example.org/{number}"
         assert terms.to_rdflib(ox.NamedNode(iri)) == URIRef(iri)

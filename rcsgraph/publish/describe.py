@@ -1,8 +1,8 @@
 """The description of a thing: what a linked-data client gets when it dereferences its IRI.
 
-Four parts, found by small SPARQL queries over any ``Source`` (a ``Store``, or the server's
-endpoint through ``Endpoint.query``) with the thing's IRI bound by the engine, never written
-into the text:
+Four parts, found by two small SPARQL queries over any ``Source`` (a ``Store``, or the server's
+endpoint through ``Endpoint.query``), the IRIs they start from written as ``VALUES`` rows of
+checked IRIs (``rcsgraph.store.binding.values``), never spliced into the text otherwise:
 
 - its own statements, with the labels of what it links to;
 - the statements that link to it (incoming links), with the labels of their subjects;
@@ -40,63 +40,56 @@ PREFIX rcs: <https://w3id.org/rcsgraph/ontology#>
 LINKS_IN_LIMIT = 500
 CLAIMS_LIMIT = 200
 
-#: The thing's own statements, with the labels of what it links to.
-OWN = (
+#: The first query: what starts from the thing (``{thing}``, its ``VALUES`` row), as three
+#: bounded branches of one UNION, each a subquery with its own LIMIT, told apart by the
+#: variables they bind:
+#:
+#: - ``?p ?o ?label``: its own statements, with the labels of what it links to;
+#: - ``?x ?xp``: the statements that link to it (the first the engine finds: no ORDER BY, which
+#:   cost Oxigraph 0.95 s for the IFRC's 4,504 links and 15 ms without);
+#: - ``?c``: the claims whose subject or value it is (or the thing itself, if it is a claim).
+#:
+#: A subquery does not see the values of the group around it (SPARQL's scoping), so each names
+#: the thing itself. One query instead of three: each query a page sends costs it more in the
+#: web process (the binding, the hand-over to an evaluating thread, the conversion of the
+#: answer) than these branches cost the engine.
+START = (
     _PREFIXES
     + """
-CONSTRUCT { ?thing ?p ?o . ?o rdfs:label ?label }
-WHERE { ?thing ?p ?o OPTIONAL { ?o rdfs:label ?label } }
-LIMIT 10000
-"""
-)
-
-#: The statements that link to the thing (the first ``LINKS_IN_LIMIT`` the engine finds: no
-#: ORDER BY, which cost Oxigraph 0.95 s for the IFRC's 4,504 links and 15 ms without).
-LINKS_IN = (
-    _PREFIXES
-    + f"""
-SELECT DISTINCT ?x ?xp WHERE {{ ?x ?xp ?thing }} LIMIT {LINKS_IN_LIMIT + 1}
+SELECT ?p ?o ?label ?x ?xp ?c WHERE {{
+  {{ SELECT ?p ?o ?label WHERE {{ {thing} ?thing ?p ?o OPTIONAL {{ ?o rdfs:label ?label }} }}
+    LIMIT 10000 }}
+  UNION {{ SELECT DISTINCT ?x ?xp WHERE {{ {thing} ?x ?xp ?thing }} LIMIT {links} }}
+  UNION {{ SELECT DISTINCT ?c WHERE {{ {thing} ?c (rdf:subject|rdf:object)? ?thing ; a rcs:Claim }}
+    LIMIT {claims} }}
+}}
 """
 )
 LINKS_IN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?x ?xp ?thing }"
-
-#: The claims whose subject or value is the thing (or the thing itself, if it is a claim).
-CLAIMS = (
-    _PREFIXES
-    + f"""
-SELECT DISTINCT ?c WHERE {{ ?c (rdf:subject|rdf:object)? ?thing ; a rcs:Claim }}
-LIMIT {CLAIMS_LIMIT + 1}
-"""
-)
 CLAIMS_COUNT = (
     _PREFIXES
     + "SELECT (COUNT(DISTINCT ?c) AS ?n)"
     + " WHERE { ?c (rdf:subject|rdf:object)? ?thing ; a rcs:Claim }"
 )
 
-#: What the evidence of each claim (``?c``, bound by ``VALUES``) is made of: the Web Annotation
-#: resource, its selectors and the article it quotes.
-EVIDENCE_PARTS = """
-SELECT ?e ?selector ?source WHERE {{
-  {values} ?c rcs:evidence ?e
-  OPTIONAL {{ ?e oa:hasSelector ?selector }}
-  OPTIONAL {{ ?e oa:hasSource ?source }}
-}}
-"""
-
-#: The statements of the parts of a description, each part found by name (``VALUES``), as
-#: branches of one UNION: every statement of the claims, evidence resources and selectors; what
-#: the quoted articles say about themselves, and the label of their dateline; the labels of the
-#: things linking in. Naming each node costs one index lookup each, where following paths from
-#: the claims cost several per claim: 0.9 + 3.8 ms against 6.5 ms of engine time for the
-#: society's page of the 1M-triple graph.
-NODE_STATEMENTS = "{{ {values} ?s ?p ?o }}"
-ARTICLE_STATEMENTS = """{{
-  {values} ?article ?p ?o . BIND (?article AS ?s)
-  FILTER (?p IN (rdfs:label, rcs:published, rcs:dateline, rcs:sourceText, rcs:sourceTextSha256))
-}}
-UNION {{ {values} ?article rcs:dateline ?s . ?s rdfs:label ?o . BIND (rdfs:label AS ?p) }}"""
-LABELS = "{{ {values} ?s rdfs:label ?o . BIND (rdfs:label AS ?p) }}"
+#: The second query: the statements of what the first one found, as ``?s ?p ?o``: every
+#: statement of the claims (``{claims}``, a ``VALUES`` row of ``?c``), of their evidence
+#: resources and of the evidence's selectors; what the quoted articles say about themselves,
+#: and the label of their dateline; the labels of the things linking in (``{linking}``, of
+#: ``?s``). Each branch starts from its own ``VALUES`` row, so the engine follows each path
+#: from the named claims (a branch that started from ``?s ?p ?o`` would read the store).
+CLAIM_STATEMENTS = """
+  {{ {claims} ?c ?p ?o BIND (?c AS ?s) }}
+  UNION {{ {claims} ?c rcs:evidence ?s . ?s ?p ?o }}
+  UNION {{ {claims} ?c rcs:evidence/oa:hasSelector ?s . ?s ?p ?o }}
+  UNION {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} ?c rcs:evidence/oa:hasSource ?s }} }}
+    ?s ?p ?o
+    FILTER (?p IN (rdfs:label, rcs:published, rcs:dateline, rcs:sourceText, rcs:sourceTextSha256))
+  }}
+  UNION {{ {{ SELECT DISTINCT ?article WHERE {{ {claims} ?c rcs:evidence/oa:hasSource ?article }} }}
+    ?article rcs:dateline ?s . ?s rdfs:label ?o BIND (rdfs:label AS ?p)
+  }}"""
+LABELS = "{{ {linking} ?s rdfs:label ?o BIND (rdfs:label AS ?p) }}"
 
 VOCABULARY = (
     _PREFIXES
@@ -164,57 +157,55 @@ def describe(
     """The description of ``thing`` (empty when the graph does not know it); ``labels``, the
     vocabulary's labels when the caller keeps them (else asked of ``source``).
 
-    Small queries rather than one: Oxigraph took 95 s over the single CONSTRUCT that joined
-    all the parts for the IFRC of the 1M-triple graph, and 0.2 s over each part alone.
+    Two queries of a few bounded parts each rather than one that joins them: Oxigraph took 95 s
+    over a single CONSTRUCT that joined all the parts for the IFRC of the 1M-triple graph, and
+    0.2 s over each part alone.
     """
+    thing_row = values("thing", [thing])
+    start = START.format(thing=thing_row, links=LINKS_IN_LIMIT + 1, claims=CLAIMS_LIMIT + 1)
+    found = source.query(start)
+    triples: list[Triple] = []
+    linking: list[tuple[URIRef, URIRef]] = []
+    claims: dict[URIRef, None] = {}
+    columns = [found.variables.index(name) for name in ("p", "o", "label", "x", "xp", "c")]
+    for row in found.rows:  # rows, not dicts: a page reads a few hundred
+        prop, value, label, linker, link, claim = (row[i] for i in columns)
+        if prop is not None and value is not None:
+            triples.append((thing, prop, value))
+            if label is not None and not isinstance(value, Literal):
+                triples.append((value, _LABEL, label))
+        elif isinstance(linker, URIRef) and isinstance(link, URIRef):  # not blank nodes
+            linking.append((linker, link))
+        elif isinstance(claim, URIRef):
+            claims[claim] = None
     bound = {"thing": thing}
-    triples: list[Triple] = list(source.query(OWN, bound).triples)
-    linking = [(x, p) for x, p in _pairs(source.query(LINKS_IN, bound))]
-    claims = [c for c, _ in _pairs(source.query(CLAIMS, bound), "c")]
     links_in = _extent(source, LINKS_IN_COUNT, bound, len(linking), LINKS_IN_LIMIT)
     about = _extent(source, CLAIMS_COUNT, bound, len(claims), CLAIMS_LIMIT)
-    linking, claims = linking[:LINKS_IN_LIMIT], claims[:CLAIMS_LIMIT]
+    linking, shown = linking[:LINKS_IN_LIMIT], list(claims)[:CLAIMS_LIMIT]
     triples += [(x, p, thing) for x, p in linking]
-    if linking or claims:
-        triples += _parts(source, dict.fromkeys(x for x, _ in linking), claims)
+    if linking or shown:
+        triples += _parts(source, dict.fromkeys(x for x, _ in linking), shown)
     known = vocabulary(source) if labels is None else labels
     return Description(thing, Statements(triples), known, links_in, about)
 
 
+_LABEL = RDFS.label  # read once: an rdflib namespace builds the term on each read
+
+
 def _parts(source: Source, linking: dict[URIRef, None], claims: list[URIRef]) -> list[Triple]:
     """The statements of the claims and their evidence, and the labels of ``linking``."""
-    nodes: dict[URIRef, None] = dict.fromkeys(claims)
-    articles: dict[URIRef, None] = {}
-    if claims:
-        evidence = EVIDENCE_PARTS.format(values=values("c", claims))
-        for row in source.query(_PREFIXES + evidence).dicts():
-            for name in ("e", "selector"):
-                if isinstance(node := row.get(name), URIRef):
-                    nodes[node] = None
-            if isinstance(article := row.get("source"), URIRef):
-                articles[article] = None
     parts = [
-        branch.format(values=values(name, found))
-        for branch, name, found in (
-            (NODE_STATEMENTS, "s", nodes),
-            (ARTICLE_STATEMENTS, "article", articles),
-            (LABELS, "s", linking),
+        branch.format(**{name: values(variable, found)})
+        for branch, name, variable, found in (
+            (CLAIM_STATEMENTS, "claims", "c", claims),
+            (LABELS, "linking", "s", linking),
         )
         if found  # rdflib's engine fails on an empty VALUES
     ]
-    if not parts:
-        return []
     found = source.query(_PREFIXES + f"SELECT ?s ?p ?o WHERE {{ {' UNION '.join(parts)} }}")
     s, p, o = (found.variables.index(name) for name in ("s", "p", "o"))  # rows, not dicts
     triples = ((row[s], row[p], row[o]) for row in found.rows)
     return [(a, b, c) for a, b, c in triples if a is not None and b is not None and c is not None]
-
-
-def _pairs(results: Results, first: str = "x") -> list[tuple[URIRef, URIRef]]:
-    """The IRIs of the rows of ``results`` (``first`` and ``xp``): blank nodes are left out."""
-    nil = RDF.nil  # read once: an rdflib namespace builds the term on each read
-    rows = [(row.get(first), row.get("xp", nil)) for row in results.dicts()]
-    return [(a, b) for a, b in rows if isinstance(a, URIRef) and isinstance(b, URIRef)]
 
 
 def _extent(

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rcsgraph.errors import QuerySyntaxError, ReadOnlyStoreError, StoreError
 from rcsgraph.store.base import Results, Store, Term
 from rcsgraph.store.binding import bind
-from rcsgraph.store.terms import to_rdflib
+from rcsgraph.store.terms import converted_or_none, to_rdflib
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -110,17 +110,13 @@ class OxigraphStore(Store):
             raise ReadOnlyStoreError(f"{self.path}: the store is open read-only")
 
 
-def _term_or_none(term: object) -> Term | None:
-    return None if term is None else to_rdflib(term)
-
-
 def convert(answer: object) -> Results:
     """Engine-neutral ``Results`` from a pyoxigraph answer."""
     if isinstance(answer, ox.QueryBoolean):
         return Results("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(map(_term_or_none, solution)) for solution in answer)
+        rows = tuple(tuple(map(converted_or_none, solution)) for solution in answer)
         return Results("select", variables=names, rows=rows)
     triples = tuple(
         (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
