@@ -73,3 +73,15 @@ def test_a_server_process_copies_a_small_read_only_store_as_it_starts(
             assert endpoint.local.copied.wait(10 if copied else 0.2) is copied
     finally:
         endpoint.pool.close()
+
+
+def test_a_small_store_in_memory_is_read_in_the_calling_thread(tmp_path: Path) -> None:
+    """No hand-over to an evaluating thread once the copy is whole (nor for the bundled graph):
+    the store's size bounds the evaluation, and the hand-over cost more than a page's queries."""
+    spec = {"kind": "disk", "path": str(_store(tmp_path / "store"))}
+    on_disk, copied = LocalQueries(spec), LocalQueries(spec, copy=True)
+    copied.open()
+    assert copied.small() and not on_disk.small()
+    assert copied.run(QUERY, timeout=10) == on_disk.run(QUERY, timeout=10)
+    assert copied.threads == [] and len(on_disk.threads) == on_disk.slots
+    assert LocalQueries({"kind": "bundled"}).small()
