@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from rcsgraph.cli import main
 from rcsgraph.graph.export import export
-from rcsgraph.publish import dumps, explorer, labels, void
+from rcsgraph.publish import articles, dumps, explorer, labels, void
 from rcsgraph.publish.artefacts import Derived
 from rcsgraph.publish.derive import derive, is_complete
 from rcsgraph.publish.describe import vocabulary
@@ -60,10 +60,12 @@ def test_derived_figures_equal_a_live_count(store: Path) -> None:
     derived = artefacts_of(store)
     with generations.open_store(store) as live:
         assert derived.figures() == void.count(live, ID_SPACE)
+        assert derived.articles() == articles.of(live)
         assert derived.vocabulary() == vocabulary(live)
         home = derived.home()
         assert home.figures == explorer.figures(live)
         assert home.marks == explorer.countries(live)
+        assert home.meeting == explorer.only_meeting(live)
         assert home.events == explorer.timeline(live)[: len(home.events)]
         assert home.events_total == len(explorer.timeline(live))
         assert derived.countries() == explorer.all_countries(live)
@@ -110,7 +112,7 @@ def test_add_brings_the_artefacts_up_to_date(store: Path, tmp_path: Path) -> Non
     whole = tmp_path / "whole"
     derive(ox.Store.read_only(str(generation)), whole, ID_SPACE)
     fresh = Derived(whole)
-    assert added.figures() == fresh.figures()
+    assert added.figures() == fresh.figures() and added.articles() == fresh.articles()
     assert added.home() == fresh.home() and added.countries() == fresh.countries()
     assert added.listing() == fresh.listing() and added.vocabulary() == fresh.vocabulary()
     assert (Path(added.folder) / "labels.tsv").read_bytes() == (whole / "labels.tsv").read_bytes()

@@ -17,10 +17,11 @@ from typing import Any, Protocol, TypeVar
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from rcsgraph.publish import derive, dumps, explorer, void
+from rcsgraph.publish import articles, derive, dumps, explorer, void
+from rcsgraph.publish.articles import Articles
 from rcsgraph.publish.describe import Listed, Source, vocabulary
 from rcsgraph.publish.dumps import Dump
-from rcsgraph.publish.explorer import Country, Event, Mark
+from rcsgraph.publish.explorer import Country, Event, Mark, Meeting
 from rcsgraph.publish.labels import Labels
 from rcsgraph.store.binding import values
 
@@ -41,18 +42,25 @@ class Listing:
 
 @dataclass(frozen=True)
 class Home:
-    """The home page's figures, map marks and (the first) timeline events."""
+    """The home page's figures, map marks and (the first) timeline events; the meeting of the
+    map when the graph holds just one."""
 
     figures: dict[str, int]
     marks: list[Mark]
     events: list[Event]
     events_total: int
+    meeting: Meeting | None = None
 
 
 class Publication(Protocol):
     """What pages, VoID and the dumps routes read."""
 
     def figures(self) -> void.Figures: ...
+    def articles(self, ask: bool = True) -> Articles | None:
+        """The articles in brief; with ``ask`` false, only when held without asking the store
+        (None otherwise), for what every page shows."""
+        ...
+
     def vocabulary(self) -> dict[URIRef, str]: ...
     def dumps(self) -> tuple[Dump, ...]: ...
     def dump_file(self, name: str) -> Path | None: ...
@@ -80,6 +88,13 @@ class Derived:
         return void.figures_from_json(self.manifest["figures"])
 
     @cached_property
+    def _articles(self) -> Articles:
+        return articles.from_json(self.manifest["articles"])
+
+    def articles(self, ask: bool = True) -> Articles | None:
+        return self._articles  # in the footer of every page: read once per generation
+
+    @cached_property
     def _vocabulary(self) -> dict[URIRef, str]:
         return {URIRef(k): v for k, v in self.manifest["vocabulary"].items()}
 
@@ -105,6 +120,7 @@ class Derived:
             [_mark(m) for m in found["marks"]],
             [Event(**e) for e in found["events"]],
             found["events_total"],
+            Meeting(**found["meeting"]) if found["meeting"] else None,
         )
 
     def home(self) -> Home:
@@ -161,6 +177,11 @@ class Live:
     def figures(self) -> void.Figures:
         return self._kept("figures", lambda: void.count(self.source, self.id_space))
 
+    def articles(self, ask: bool = True) -> Articles | None:
+        """Asked of the endpoint (kept until the data change) when ``ask``: a page's footer
+        asks nothing of a live or remote store."""
+        return self._kept("articles", lambda: articles.of(self.source)) if ask else None
+
     def vocabulary(self) -> dict[URIRef, str]:
         return self._kept("vocabulary", lambda: vocabulary(self.source))
 
@@ -189,7 +210,8 @@ class Live:
             events = explorer.timeline(self.source)
             marks = explorer.countries(self.source)
             figures = explorer.figures(self.source)
-            return Home(figures, marks, events[: derive.EVENTS], len(events))
+            meeting = explorer.only_meeting(self.source)
+            return Home(figures, marks, events[: derive.EVENTS], len(events), meeting)
 
         return self._kept("home", compute)
 

@@ -1,10 +1,11 @@
 """Derive, once per store generation, everything publication needs from the whole graph.
 
 ``derive(store, folder)`` writes into ``folder``: the dumps (``dumps/``, with gzip copies and
-checksums), the VoID/DCAT figures, the home page's figures, map and timeline, the listing of
-things by kind, the suggestions of the catalogue's forms (``publication.json``), and the label
-index (``labels.tsv``, see ``rcsgraph.publish.labels``). It writes a sibling folder first and
-renames it into place, so a reader sees all of it or none of it.
+checksums), the VoID/DCAT figures, the articles in brief, the home page's figures, map and
+timeline, the listing of things by kind, the suggestions of the catalogue's forms
+(``publication.json``), and the label index (``labels.tsv``, see ``rcsgraph.publish.labels``).
+It writes a sibling folder first and renames it into place, so a reader sees all of it or none
+of it.
 
 A server reads these files (``rcsgraph.publish.artefacts``) and never computes a whole-graph
 artefact while answering a request.
@@ -22,12 +23,13 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from rcsgraph.publish import dumps, explorer, labels, void
+from rcsgraph.publish import articles, dumps, explorer, labels, void
 from rcsgraph.publish.describe import vocabulary
 from rcsgraph.store.oxigraph import OxigraphStore
 
-#: Bumped when what ``derive`` writes changes: a reader ignores a folder of another version.
-VERSION = 1
+#: Bumped when what ``derive`` writes changes: a reader ignores a folder of another version
+#: (2: the articles in brief, and the meeting of the home page's map when there is one).
+VERSION = 2
 MANIFEST = "publication.json"
 #: A few bytes saying which version wrote the folder for which IRI space: a server checks it
 #: at start without reading the manifest.
@@ -85,11 +87,14 @@ def finish(staging: Path, folder: Path, id_space: str) -> None:
 
 
 def home_of(source: OxigraphStore) -> dict[str, Any]:
-    """The home page's figures, map marks and first timeline events (with their number)."""
+    """The home page's figures, map marks (and the meeting, when there is one) and first
+    timeline events (with their number)."""
     events = explorer.timeline(source)
+    meeting = explorer.only_meeting(source)
     return {
         "figures": explorer.figures(source),
         "marks": [asdict(m) for m in explorer.countries(source)],
+        "meeting": asdict(meeting) if meeting is not None else None,
         "events": [asdict(e) for e in events[:EVENTS]],
         "events_total": len(events),
     }
@@ -107,6 +112,7 @@ def _write_manifest(
         "id_space": id_space,
         "figures": void.figures_to_json(figures),
         "vocabulary": {str(k): v for k, v in sorted(vocabulary(source).items())},
+        "articles": articles.to_json(articles.of(source)),
         "home": home_of(source),
         "countries": [asdict(c) for c in explorer.all_countries(source)],
         "listing": explorer.listing(source, id_space, LISTED),

@@ -1,5 +1,6 @@
 """The home page's data, asked of the graph through the endpoint's workers: key figures, the
-countries of the Iranian society's facilities and missions and of the meeting, the timeline."""
+countries of the Iranian society's facilities and missions and of the meetings (and the meeting
+itself when there is one), the timeline."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,16 @@ CANDIDATES = (
   ?candidate rcs:iso3166Numeric ?numeric .
 } ORDER BY ?numeric"""
 )
+#: The first two meetings, with the date and the place of each: the map's legend names the
+#: meeting when the graph holds just one.
+MEETINGS = (
+    PREFIXES
+    + """SELECT ?meeting ?date ?place WHERE {
+  { SELECT DISTINCT ?meeting WHERE { ?meeting a rcs:Meeting } ORDER BY ?meeting LIMIT 2 }
+  OPTIONAL { ?meeting rcs:date ?date }
+  OPTIONAL { ?meeting rcs:location/skos:prefLabel ?place }
+} ORDER BY ?meeting ?date ?place"""
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,15 @@ class Event:
     date: str
     iri: str
     label: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting: its IRI, its date and the name of its place."""
+
+    iri: str
+    date: str | None
+    place: str | None
 
 
 def figures(served: Source) -> dict[str, int]:
@@ -131,6 +151,15 @@ def timeline(served: Source) -> list[Event]:
         Event(str(row["date"]), str(row["event"]), str(row["label"]))
         for row in served.query(query.text).dicts()
     ]
+
+
+def only_meeting(served: Source) -> Meeting | None:
+    """The meeting of the graph when it holds exactly one, else None."""
+    rows = served.query(MEETINGS).dicts()
+    if len({str(row["meeting"]) for row in rows}) != 1:
+        return None
+    date, place = (str(rows[0][k]) if k in rows[0] else None for k in ("date", "place"))
+    return Meeting(str(rows[0]["meeting"]), date, place)
 
 
 def all_countries(served: Source) -> list[Country]:

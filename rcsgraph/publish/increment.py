@@ -6,7 +6,8 @@ triples. So the dumps get the new statements appended (N-Triples lines, a Turtle
 block per graph, JSON-LD nodes: each valid where it is appended), the figures are counted up
 from the new triples alone (asking the previous generation whether each was already there),
 the label index and listing merge the new things in; only what small queries answer at once
-(the home page's figures, map and timeline, examples, vocabulary) is asked again. The result
+(the articles in brief, the home page's figures, map and timeline, examples, vocabulary) is
+asked again. The result
 holds the same statements as a whole derivation, in another order.
 """
 
@@ -23,7 +24,7 @@ from rdflib import URIRef
 
 from rcsgraph.graph.export import FORMATS
 from rcsgraph.namespaces import PREFIXES
-from rcsgraph.publish import derive, dumps, explorer, labels, void
+from rcsgraph.publish import articles, derive, dumps, explorer, labels, void
 from rcsgraph.publish.describe import vocabulary
 from rcsgraph.publish.iris import EXTERNAL
 from rcsgraph.store.oxigraph import OxigraphStore
@@ -61,6 +62,7 @@ def increment(
         manifest.update(
             figures=void.figures_to_json(figures),
             vocabulary={str(k): v for k, v in sorted(vocabulary(source).items())},
+            articles=articles.to_json(articles.of(source)),
             home=derive.home_of(source),
             countries=[asdict(c) for c in explorer.all_countries(source)],
             listing=_listing(manifest["listing"], source, previous, new, id_space),

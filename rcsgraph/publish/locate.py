@@ -30,6 +30,7 @@ from rcsgraph.config import Settings
 from rcsgraph.errors import NotReady
 from rcsgraph.publish import derive, void
 from rcsgraph.publish.artefacts import Derived, Home, Listing, Live, Publication
+from rcsgraph.publish.articles import Articles
 from rcsgraph.publish.describe import Source
 from rcsgraph.publish.dumps import Dump
 from rcsgraph.publish.explorer import Country
@@ -133,6 +134,13 @@ class Deriving:
 
     def figures(self) -> void.Figures:
         return self.derived().figures()
+
+    def articles(self, ask: bool = True) -> Articles | None:
+        """Without ``ask``, None until the artefacts are complete (a page's footer waits for
+        nothing)."""
+        if not ask and self.ready is None and not _usable(self.folder, self.id_space):
+            return None
+        return self.derived().articles()
 
     def vocabulary(self) -> dict[URIRef, str]:
         return self.derived().vocabulary()

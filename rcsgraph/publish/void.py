@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from rcsgraph.graph.loading import new_graph
+from rcsgraph.publish.articles import Articles, in_brief
 from rcsgraph.publish.describe import LICENSE, Source
 from rcsgraph.publish.dumps import TITLES, Dump
 from rcsgraph.publish.iris import EXTERNAL
@@ -136,8 +137,10 @@ class Where:
         return URIRef(f"{self.base}dataset#{name}")
 
 
-def void_graph(figures: Figures, dumps: tuple[Dump, ...], where: Where) -> Graph:
-    """The VoID + DCAT description of the dataset."""
+def void_graph(
+    figures: Figures, dumps: tuple[Dump, ...], where: Where, articles: Articles | None = None
+) -> Graph:
+    """The VoID + DCAT description of the dataset (made of ``articles``, when known)."""
     graph = new_graph()
     graph.bind("void", VOID)
     graph.bind("dcat", DCAT)
@@ -145,7 +148,7 @@ def void_graph(figures: Figures, dumps: tuple[Dump, ...], where: Where) -> Graph
     dataset = where.dataset
     graph.add((where.document, RDF.type, VOID.DatasetDescription))
     graph.add((where.document, FOAF.primaryTopic, dataset))
-    _about(graph, dataset, figures, where)
+    _about(graph, dataset, figures, where, articles)
     _statistics(graph, dataset, figures)
     _partitions(graph, dataset, figures)
     _linksets(graph, dataset, figures, where)
@@ -155,11 +158,13 @@ def void_graph(figures: Figures, dumps: tuple[Dump, ...], where: Where) -> Graph
     return graph
 
 
-def _about(graph: Graph, dataset: URIRef, figures: Figures, where: Where) -> None:
+def _about(
+    graph: Graph, dataset: URIRef, figures: Figures, where: Where, articles: Articles | None
+) -> None:
     for kind in (VOID.Dataset, DCAT.Dataset):
         graph.add((dataset, RDF.type, kind))
     graph.add((dataset, DCTERMS.title, Literal("rcsgraph", lang="en")))
-    graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    graph.add((dataset, DCTERMS.description, Literal(description(articles), lang="en")))
     graph.add((dataset, DCTERMS.license, LICENSE))
     graph.add((dataset, DCTERMS.conformsTo, URIRef(where.base + "ontology")))
     graph.add((dataset, VOID.uriSpace, Literal(where.base + "id/")))
@@ -175,11 +180,15 @@ def _about(graph: Graph, dataset: URIRef, figures: Figures, where: Where) -> Non
         graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
 
 
-DESCRIPTION = (
-    "The facts of a news article (2022-09-18, dateline Tehran) about the Red Crescent "
-    "societies of Iran and Iraq, each with the quote of the article it comes from, and links "
-    "to Wikidata and GeoNames."
-)
+def description(articles: Articles | None) -> str:
+    """What the dataset is, in a sentence: the facts of its articles (and the one article's
+    title when there is just one)."""
+    only = articles.only if articles is not None else None
+    title = f", “{only.label}”" if only is not None and only.label else ""
+    return (
+        f"The facts of {in_brief(articles)}{title}, each with the quote of the article it "
+        "comes from, and links to Wikidata and GeoNames."
+    )
 
 
 def _statistics(graph: Graph, dataset: URIRef, figures: Figures) -> None:

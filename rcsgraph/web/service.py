@@ -1,5 +1,6 @@
 """Build the endpoint the settings describe (which store, how many workers, which graphs);
-``publication()`` gives the current app's publication artefacts.
+``publication()`` gives the current app's publication artefacts, ``held_articles()`` what the
+footer of every page says they are made from.
 
 Nothing here imports rdflib or opens the store in the web process on the way to a server's
 first answer: the named graphs are listed when first needed (``Endpoint.graphs``).
@@ -19,6 +20,7 @@ from rcsgraph.sparql.local import LocalQueries, usable
 
 if TYPE_CHECKING:
     from rcsgraph.publish.artefacts import Publication
+    from rcsgraph.publish.articles import Articles
 
 
 def current_generation(store: Path) -> Path:
@@ -115,3 +117,10 @@ def publication() -> "Publication":
 
     found: Publication = current_app.extensions["rcsgraph.publication"]
     return found
+
+
+def held_articles() -> "Articles | None":
+    """The articles of the served generation in brief, as the footer of every page names them:
+    read from its derived artefacts, never asked of the store (None without them: a remote
+    store or one open to updates, artefacts still being derived)."""
+    return publication().articles(ask=False)

@@ -5,6 +5,7 @@ from html import escape
 
 from rdflib import URIRef
 
+from rcsgraph.publish.articles import Articles, in_brief
 from rcsgraph.publish.describe import LICENSE
 from rcsgraph.publish.dumps import TITLES, Dump
 from rcsgraph.publish.iris import EXTERNAL, Iris
@@ -13,9 +14,13 @@ from rcsgraph.publish.void import Figures, Where
 
 
 def dataset_html(
-    figures: Figures, dumps: tuple[Dump, ...], where: Where, labels: Mapping[URIRef, str]
+    figures: Figures,
+    dumps: tuple[Dump, ...],
+    where: Where,
+    labels: Mapping[URIRef, str],
+    articles: Articles | None = None,
 ) -> str:
-    """The body of ``/dataset``."""
+    """The body of ``/dataset`` (a dataset made of ``articles``, when known)."""
     iris = Iris(where.base)
     formats = " · ".join(
         f'<a href="/dataset.{suffix}">{NAMES[suffix]}</a>' for suffix in RDF_DOCUMENT_TYPES
@@ -23,9 +28,10 @@ def dataset_html(
     return "\n".join(
         [
             "<h1>The rcsgraph dataset</h1>",
-            "<p>The facts of one news article, each with the quote it comes from, and links to "
-            f'Wikidata and GeoNames. Licence: <a rel="license" href="{LICENSE}">CC BY 4.0</a>. '
-            f'Query it at the <a href="/sparql">SPARQL endpoint</a>.</p>',
+            f"<p>The facts of {escape(in_brief(articles))}, each with the quote it comes from, "
+            "and links to Wikidata and GeoNames. Licence: "
+            f'<a rel="license" href="{LICENSE}">CC BY 4.0</a>. '
+            'Query it at the <a href="/sparql">SPARQL endpoint</a>.</p>',
             _figures(figures),
             _dumps(dumps),
             _linksets(figures),

@@ -2,15 +2,17 @@
 
 from html import escape
 
-from rcsgraph.publish.explorer import Event, Mark
+from rcsgraph.publish.articles import Articles, in_brief
+from rcsgraph.publish.explorer import Event, Mark, Meeting
 from rcsgraph.publish.iris import Iris
 from rcsgraph.web.pages import worldmap
 
-#: What each role means on the map, in legend order.
+#: What each role means on the map, in legend order (``legend_of`` names the meeting when the
+#: graph holds just one).
 LEGEND = {
     "facility": "a facility of the Iranian Red Crescent Society",
     "mission": "helped by one of its international missions",
-    "meeting": "place of the 2022-09-17 meeting (Najaf)",
+    "meeting": "place of a meeting",
     "home": "the society's home country",
     "ambiguous": 'a facility in "Congo": the article does not say which, so both candidates '
     "(Republic of the Congo, Democratic Republic of the Congo) are hatched",
@@ -54,6 +56,19 @@ figure { margin: 0; }
 </style>"""
 
 
+def intro_html(articles: Articles | None, names: Iris) -> str:
+    """What the graph is made from: how many articles, of which dates; the article's date,
+    dateline and title (a link to its page) when there is one."""
+    if articles is not None and articles.count == 0:
+        return "<p>A knowledge graph of news articles: it holds none yet.</p>"
+    said = f"A knowledge graph of {escape(in_brief(articles))}"
+    only = articles.only if articles is not None else None
+    if only is not None and only.label:
+        href = names.href(only.iri) or only.iri
+        said += f', “<a href="{escape(href)}">{escape(only.label)}</a>”'
+    return f"<p>{said}. Every fact shows the sentence of the article it comes from.</p>"
+
+
 def figures_html(counts: dict[str, int]) -> str:
     """The key figures as a description list."""
     names = {"awards": "recognitions (awards)"}
@@ -64,14 +79,23 @@ def figures_html(counts: dict[str, int]) -> str:
     return f'<dl class="figures" aria-label="key figures">{items}</dl>'
 
 
-def map_html(marks: list[Mark], names: Iris) -> str:
+def map_html(marks: list[Mark], names: Iris, meeting: Meeting | None = None) -> str:
     """The home page's map (or a notice that it is unavailable), its legend, and the same as a
     list."""
     return (
         '<section aria-labelledby="map-heading"><h2 id="map-heading">Where</h2>'
-        + figure_html(marks, names, LEGEND)
+        + figure_html(marks, names, legend_of(meeting))
         + "</section>"
     )
+
+
+def legend_of(meeting: Meeting | None) -> dict[str, str]:
+    """The home page map's legend: ``LEGEND``, naming the ``meeting`` (the graph's only one)."""
+    if meeting is None:
+        return LEGEND
+    when = f"{meeting.date} " if meeting.date else ""
+    where = f" ({meeting.place})" if meeting.place else ""
+    return {**LEGEND, "meeting": f"place of the {when}meeting{where}"}
 
 
 def figure_html(marks: list[Mark], names: Iris, legend: dict[str, str] = RESULT_LEGEND) -> str:
@@ -103,7 +127,7 @@ def figure_html(marks: list[Mark], names: Iris, legend: dict[str, str] = RESULT_
     )
     several = (
         "A country with several roles takes the colour of the first of: meeting, facility, mission."
-        if legend is LEGEND
+        if "meeting" in legend
         else ""
     )
     listing = "".join(

@@ -2,6 +2,8 @@
 
 from html import escape
 
+from rcsgraph.publish.articles import Articles, in_brief
+
 STYLE = """
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #555; --accent: #b3001b; --line: #ddd; }
 * { box-sizing: border-box; }
@@ -27,9 +29,10 @@ footer { color: var(--muted); font-size: 0.9rem; border-top: 1px solid var(--lin
 """
 
 
-def page(title: str, body: str, head: str = "") -> str:
+def page(title: str, body: str, head: str = "", articles: Articles | None = None) -> str:
     """A complete HTML document around ``body`` (already-escaped HTML); ``head`` adds elements
-    to the document's head (alternate links, a page's own styles)."""
+    to the document's head (alternate links, a page's own styles); the footer says which
+    ``articles`` the facts come from (in general words when that is not known)."""
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -43,7 +46,7 @@ def page(title: str, body: str, head: str = "") -> str:
 <a href="/">Home</a> · <a href="/queries">Queries</a> · <a href="/sparql">SPARQL</a> ·
 <a href="/ontology">Ontology</a> · <a href="/dataset">Dataset</a></nav></header>
 <main>{body}</main>
-<footer>Facts from one news article (2022-09-18, Tehran), each with the sentence it came from.
+<footer>Facts from {escape(in_brief(articles))}, each with the sentence it came from.
 </footer>
 </body>
 </html>

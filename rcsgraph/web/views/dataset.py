@@ -20,7 +20,7 @@ from rcsgraph.web.cache import NO_CACHE_HEADER
 from rcsgraph.web.negotiation import answer, choose_type, links
 from rcsgraph.web.pages.dataset_page import dataset_html
 from rcsgraph.web.pages.shell import page
-from rcsgraph.web.service import publication
+from rcsgraph.web.service import held_articles, publication
 from rcsgraph.web.views.sparql import endpoint
 
 blueprint = Blueprint("dataset", __name__)
@@ -35,15 +35,15 @@ def description(suffix: str | None = None) -> Response:
         abort(404, f"no such format .{suffix}; try one of {', '.join(DOCUMENT_TYPES)}")
     media = choose_type(suffix)
     published = publication()
-    figures, dumps = published.figures(), published.dumps()
+    figures, dumps, articles = published.figures(), published.dumps(), published.articles()
     where = Where(endpoint().settings.base_iri, request.url_root)
     headers = {"Link": links("/dataset", RDF_DOCUMENT_TYPES, str(where.document))}
     if suffix is None:
         headers["Content-Location"] = f"/dataset.{suffix_of(media)}"
     if media == "text/html":
-        body = dataset_html(figures, dumps, where, published.vocabulary())
-        return answer(page("Dataset", body), media, headers)
-    return answer(serialize(void_graph(figures, dumps, where), media), media, headers)
+        body = dataset_html(figures, dumps, where, published.vocabulary(), articles)
+        return answer(page("Dataset", body, articles=held_articles()), media, headers)
+    return answer(serialize(void_graph(figures, dumps, where, articles), media), media, headers)
 
 
 @blueprint.route("/dumps/")
@@ -63,7 +63,7 @@ def dumps_index() -> Response:
         "<th>file</th><th>format</th><th>bytes</th><th>SHA-256</th><th>gzip</th></tr>"
         f"</thead><tbody>{rows}</tbody></table>"
     )
-    return answer(page("Dumps", body), "text/html")
+    return answer(page("Dumps", body, articles=held_articles()), "text/html")
 
 
 @blueprint.route("/dumps/<name>", methods=["GET", "HEAD"])

@@ -15,11 +15,12 @@ from rcsgraph.web.pages.explorer_page import (
     entry_points_html,
     figure_html,
     figures_html,
+    intro_html,
     map_html,
     timeline_html,
 )
 from rcsgraph.web.pages.shell import page
-from rcsgraph.web.service import publication
+from rcsgraph.web.service import held_articles, publication
 from rcsgraph.web.views.linked_data import iris
 
 blueprint = Blueprint("home", __name__)
@@ -36,7 +37,7 @@ def home() -> Response:
     """What the graph is, its figures, map and timeline, then every thing by kind."""
     names = iris()
     published = publication()
-    listing, home = published.listing(), published.home()
+    listing, home, articles = published.listing(), published.home(), published.articles()
     groups = "".join(
         _group(kind, listing.listed(kind, SHOWN), total, kind in FOLDED, names)
         for kind, total in sorted(listing.kinds.items(), key=lambda k: (k[0] in FOLDED, k[0]))
@@ -48,20 +49,17 @@ def home() -> Response:
             '<a href="/queries/timeline">timeline query</a> has them all.</p>'
         )
     body = (
-        "<h1>rcsgraph</h1><p>A knowledge graph of one news article (2022-09-18, dateline "
-        "Tehran) on the Red Crescent societies of Iran and Iraq: the Iranian society's "
-        "founding, facilities abroad, missions and awards, and the meeting of the two "
-        "societies' presidents in Najaf. Every fact shows the sentence of the article it "
-        "comes from.</p>"
+        "<h1>rcsgraph</h1>"
+        + intro_html(articles, names)
         + entry_points_html()
         + figures_html(home.figures)
-        + map_html(home.marks, names)
+        + map_html(home.marks, names, home.meeting)
         + timeline_html(home.events, names)
         + more
         + f'<section aria-labelledby="kinds"><h2 id="kinds">Everything, by kind</h2>{groups}'
         "</section>"
     )
-    return answer(page("Home", body, head=STYLE), "text/html")
+    return answer(page("Home", body, head=STYLE, articles=held_articles()), "text/html")
 
 
 def _group(kind: str, items: list[Listed], total: int, folded: bool, names: Iris) -> str:

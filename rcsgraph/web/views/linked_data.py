@@ -26,7 +26,7 @@ from rcsgraph.store import generations
 from rcsgraph.web.negotiation import answer, choose_type, links, split_suffix
 from rcsgraph.web.pages.entity_page import entity_html, head
 from rcsgraph.web.pages.shell import page
-from rcsgraph.web.service import publication
+from rcsgraph.web.service import held_articles, publication
 from rcsgraph.web.views.sparql import endpoint
 
 blueprint = Blueprint("linked_data", __name__)
@@ -83,7 +83,8 @@ def document(rest: str) -> Response:
         headers["Content-Location"] = f"{path}.{suffix_of(media)}"
     if media == "text/html":
         view = entity_view(description, names, text_folders())
-        return answer(page(view.label, entity_html(view, path, names), head(path)), media, headers)
+        body = entity_html(view, path, names)
+        return answer(page(view.label, body, head(path), held_articles()), media, headers)
     graph = as_document(description, names.document(stem))
     return answer(serialize(graph, media), media, headers)
 
@@ -104,7 +105,7 @@ def not_found(stem: str, media: str, names: Iris) -> Response:
         'the <a href="/queries">query catalogue</a> and the <a href="/sparql">SPARQL '
         "endpoint</a> answer questions about it.</p>"
     )
-    return answer(page("Not found", body), media, {}, 404)
+    return answer(page("Not found", body, articles=held_articles()), media, {}, 404)
 
 
 def _suggestions(slug: str, listed: list[Listed], names: Iris) -> str:

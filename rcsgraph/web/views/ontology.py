@@ -26,6 +26,7 @@ from rcsgraph.publish.rdfdoc import (
 )
 from rcsgraph.web.negotiation import answer, choose_type, links
 from rcsgraph.web.pages.shell import page
+from rcsgraph.web.service import held_articles
 
 blueprint = Blueprint("ontology", __name__)
 
@@ -53,7 +54,8 @@ def ontology(suffix: str | None = None, version: str | None = None) -> Response:
     if suffix is None:
         headers["Content-Location"] = f"/ontology.{suffix_of(media)}"
     if media == "text/html":
-        return answer(page(doc.title or "Ontology", ontology_html(doc), STYLE), media, headers)
+        shown = page(doc.title or "Ontology", ontology_html(doc), STYLE, held_articles())
+        return answer(shown, media, headers)
     if media in TURTLE_LIKE:  # the authored file (Turtle is valid TriG and N3)
         return answer(resources.ontology_file().read_bytes(), media, headers)
     return answer(serialize(_graph(), media), media, headers)

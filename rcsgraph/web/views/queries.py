@@ -22,7 +22,7 @@ from rcsgraph.web.pages import catalogue_page
 from rcsgraph.web.pages.explorer_page import STYLE as VIEW_STYLE
 from rcsgraph.web.pages.explorer_page import figure_html, timeline_html
 from rcsgraph.web.pages.shell import page
-from rcsgraph.web.service import publication
+from rcsgraph.web.service import held_articles, publication
 from rcsgraph.web.views.linked_data import iris
 from rcsgraph.web.views.sparql import endpoint
 
@@ -105,7 +105,9 @@ def index() -> Response:
         f'<a href="{url_for("queries.sparql_examples")}">the queries as RDF</a></p>'
     )
     return Response(
-        page("Query catalogue", body), content_type="text/html; charset=utf-8", headers=VARY
+        page("Query catalogue", body, articles=held_articles()),
+        content_type="text/html; charset=utf-8",
+        headers=VARY,
     )
 
 
@@ -121,7 +123,7 @@ def run(name: str) -> Response:
     unset = any(p.default is None and not raw.get(p.name) for p in query.params)
     if media == "text/html" and unset:  # the empty form: nothing to run yet
         return Response(
-            page(query.name, form_page(query, raw, None), head=VIEW_STYLE),
+            page(query.name, form_page(query, raw, None), VIEW_STYLE, held_articles()),
             content_type="text/html; charset=utf-8",
             headers=VARY,
         )
@@ -134,7 +136,7 @@ def run(name: str) -> Response:
             conneg.RESULT_TYPES["json"] if query.form == "SELECT" else conneg.RDF_TYPES["ttl"],
         )
         return Response(
-            page(query.name, form_page(query, raw, answer), head=VIEW_STYLE),
+            page(query.name, form_page(query, raw, answer), VIEW_STYLE, held_articles()),
             content_type="text/html; charset=utf-8",
             headers=VARY,
         )

@@ -18,7 +18,7 @@ from rcsgraph.web import protocol
 from rcsgraph.web.direct import answer_headers
 from rcsgraph.web.pages.explorer_page import STYLE as MAP_STYLE
 from rcsgraph.web.pages.shell import page
-from rcsgraph.web.service import publication
+from rcsgraph.web.service import held_articles, publication
 
 blueprint = Blueprint("sparql", __name__)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -212,4 +212,4 @@ the page; to indent, use Ctrl+] (and Ctrl+[ to outdent).</small><br>
 <h2>Named graphs</h2><ul>{graphs}</ul>
 <script type="application/json" id="editor-data">{blob}</script>
 {EDITOR_SCRIPTS}"""
-    return page("SPARQL editor", body, head=EDITOR_HEAD)
+    return page("SPARQL editor", body, head=EDITOR_HEAD, articles=held_articles())
