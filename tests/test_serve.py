@@ -246,3 +246,20 @@ def _serve_once(closed: Path) -> None:
     app = app_for(Settings(processes=1, workers=1))
     environ = EnvironBuilder(path="/sparql", query_string="query=ASK%7B%7D").get_environ()
     b"".join(app(environ, lambda status, headers, *rest: None))  # once its worker is ready
+
+
+def test_a_warmed_server_process_leaves_what_it_holds_out_of_the_collector() -> None:
+    """The pages are built, then what the process holds by then is frozen: the collector's
+    full rounds no longer walk the modules and the application (``server._warm``)."""
+    import gc
+
+    from rcsgraph.web.server import Deferred, _warm
+
+    built: list[object] = []
+    pages = Deferred(lambda: built.append(object()) or built)
+    try:
+        _warm(pages)
+        assert pages.app is built and len(built) == 1
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
