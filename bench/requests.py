@@ -18,6 +18,9 @@ serve --store`` now. Then, servers interleaved (the order rotates each round):
 - 32 connections on the society's page: p99 and errors, afresh and repeated;
 - memory (RSS, PSS) of every server with all its processes, after the load;
 
+each measurement once every server is idle (``servers.wait_idle``: the baseline's pages at 1M
+run past their time limit and go on in its workers, which slowed the next server measured);
+
 and ``bench/load.sh`` (32 connections, mixed requests) against both rcsgraph servers. Writes
 ``bench/results/requests.md`` and ``.json`` (``--results DIR`` elsewhere; ``--render`` redraws
 the markdown from the JSON).
@@ -41,7 +44,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 from bench import machine
 from bench.endpoint import baseline, latencies, rotate, workload
 from bench.requests_report import render
-from bench.servers import JSON, Server
+from bench.servers import JSON, Server, wait_idle
 from bench.throughput import have_wrk, parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,6 +115,7 @@ def lookups(running: list[Server], iri: str, rounds: int, seconds: float) -> dic
             if server.name != "oxigraph":
                 wanted[server.name + " cached"] = {"Accept": JSON}
             for name, headers in wanted.items():
+                wait_idle(running)
                 runs.setdefault(name, []).append(wrk_get(url, headers, 8, seconds / rounds))
     found = {}
     for name, each in runs.items():
@@ -180,6 +184,7 @@ def measure(args: argparse.Namespace, name: str, generation: Path) -> dict[str, 
             texts = workload(generation, entities["society"])
             chosen = {q: texts[q] for q in HEAVY if q in texts}
             args.rdflib_repeats = 0
+            wait_idle(running)
             out["queries"] = latencies(running, chosen, args, probe)
         out["lookups"] = lookups(running, entities["country"], args.rounds, secs)
         path, headers = pages(args.base_iri, entities)["society page"]
@@ -188,7 +193,9 @@ def measure(args: argparse.Namespace, name: str, generation: Path) -> dict[str, 
             url = f"http://127.0.0.1:{server.port}{path}"
             if server.name == "rcsgraph":
                 warm(url, headers)
+                wait_idle(running)
                 out["society_32"]["rcsgraph cached"] = wrk_get(url, headers, 32, secs)
+            wait_idle(running)
             out["society_32"][server.name] = wrk_get(url, {**headers, **fresh}, 32, secs)
         out["pages"] = {}
         out["paths"] = {k: v[0] for k, v in pages(args.base_iri, entities).items()}
@@ -198,14 +205,19 @@ def measure(args: argparse.Namespace, name: str, generation: Path) -> dict[str, 
                 url = f"http://127.0.0.1:{server.port}{path}"
                 if server.name == "rcsgraph":  # repeated first, as above
                     warm(url, headers)
+                    wait_idle(running)
                     per["rcsgraph cached"] = wrk_get(url, headers, 8, secs)
+                wait_idle(running)
                 per[server.name] = wrk_get(url, {**headers, **fresh}, 8, secs)
             out["pages"][label] = per
             print(
                 f"  {label}: { {k: v['requests_per_s'] for k, v in per.items()} }", file=sys.stderr
             )
         if name in args.load:
-            out["load"] = {s.name: load_sh(s, args.load_seconds) for s in ours}
+            out["load"] = {}
+            for server in ours:
+                wait_idle(running)
+                out["load"][server.name] = load_sh(server, args.load_seconds)
         out["memory"] = {s.name: s.memory_mb() for s in running}
     finally:
         for server in running:

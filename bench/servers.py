@@ -175,6 +175,35 @@ def _get(connection: http.client.HTTPConnection, path: str, query: str) -> tuple
     return response.status, response.read()
 
 
+def wait_idle(servers: "list[Server]", busy: float = 0.05, most: float = 120.0) -> float:
+    """Wait until ``servers`` are idle: their processes together used at most ``busy`` of a core
+    over half a second, for at most ``most`` seconds; the seconds waited. Servers run side by
+    side, and one still busy (an evaluation that a request past its time limit left running in
+    a worker, as the baseline's pages at 1M do) would slow the next server measured."""
+    started = time.monotonic()
+    while time.monotonic() - started < most:
+        before = _cpu_seconds(servers)
+        time.sleep(0.5)
+        if _cpu_seconds(servers) - before <= busy * 0.5:
+            break
+    return time.monotonic() - started
+
+
+def _cpu_seconds(servers: "list[Server]") -> float:
+    """CPU seconds used so far by every process of the running ``servers``."""
+    ticks = 0
+    for server in servers:
+        if server.process is None:
+            continue
+        for pid in descendants(server.process.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def descendants(root: int) -> list[int]:
     """``root`` and every process below it."""
     children: dict[int, list[int]] = {}

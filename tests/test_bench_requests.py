@@ -37,3 +37,24 @@ def test_the_benchmark_runs_on_the_article_store(tmp_path: Path) -> None:
     assert set(found["queries"]) <= set(requests.HEAVY)
     text = (tmp_path / "results" / "requests.md").read_text()
     assert "### Point lookups" in text and "### Cold start" in text
+
+
+def test_a_measurement_waits_for_the_servers_to_be_idle() -> None:
+    """A server still working (here a process that spins) holds the next measurement back,
+    up to the limit; idle servers do not."""
+    import subprocess
+
+    from bench.servers import Server, wait_idle
+
+    busy = Server("busy", [])
+    busy.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    idle = Server("idle", [])
+    idle.process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert wait_idle([idle, busy], most=1.0) >= 1.0
+        assert wait_idle([idle], most=30.0) < 30.0
+    finally:
+        for server in (busy, idle):
+            assert server.process is not None
+            server.process.kill()
+            server.process.wait()
