@@ -237,3 +237,20 @@ def test_the_legend_names_the_meeting_only_when_there_is_one() -> None:
     assert {k: v for k, v in named.items() if k != "meeting"} == {
         k: v for k, v in LEGEND.items() if k != "meeting"
     }
+
+
+def test_the_home_page_offers_the_society_only_where_the_graph_holds_it(
+    bundled: Flask, tmp_path: Path
+) -> None:
+    """The bundled graph starts from the Iranian Red Crescent Society's page; a store of other
+    articles (here the second bundle alone) has no such page, so no link to it."""
+    society = '<a href="/doc/society/iranian-red-crescent-society">'
+    assert society in html(bundled, "/")
+    store = tmp_path / "store"
+    assert main(["load", "--store", str(store), "--quiet", "--skip-validation", str(BUNDLE)]) == 0
+    other = create_app({"store": str(store), "workers": 1})
+    try:
+        home = html(other, "/")
+        assert society not in home and '<a href="/queries">Query catalogue</a>' in home
+    finally:
+        other.extensions["rcsgraph"].pool.close()

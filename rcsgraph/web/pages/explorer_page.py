@@ -157,7 +157,6 @@ def timeline_html(events: list[Event], names: Iris) -> str:
 
 
 ENTRY_POINTS = (
-    ("/doc/society/iranian-red-crescent-society", "The Iranian Red Crescent Society"),
     ("/queries", "Query catalogue"),
     ("/sparql", "SPARQL editor"),
     ("/dumps/", "Downloads (dumps)"),
@@ -166,6 +165,11 @@ ENTRY_POINTS = (
 )
 
 
-def entry_points_html() -> str:
-    links = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in ENTRY_POINTS)
+def entry_points_html(featured: tuple[str, str] | None = None) -> str:
+    """The ways into the graph; ``featured`` (path, label), a thing to start from first, when
+    the graph holds it."""
+    points = ((escape(featured[0]), escape(featured[1])),) if featured else ()
+    links = "".join(
+        f'<li><a href="{href}">{text}</a></li>' for href, text in (*points, *ENTRY_POINTS)
+    )
     return f'<nav aria-label="entry points"><ul class="entry">{links}</ul></nav>'

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, request
 
 from rcsgraph.publish import explorer
+from rcsgraph.publish.artefacts import Publication
 from rcsgraph.publish.describe import Listed
 from rcsgraph.publish.iris import Iris
 from rcsgraph.web.negotiation import answer
@@ -51,7 +52,7 @@ def home() -> Response:
     body = (
         "<h1>rcsgraph</h1>"
         + intro_html(articles, names)
-        + entry_points_html()
+        + entry_points_html(_featured(published, names))
         + figures_html(home.figures)
         + map_html(home.marks, names, home.meeting)
         + timeline_html(home.events, names)
@@ -60,6 +61,13 @@ def home() -> Response:
         "</section>"
     )
     return answer(page("Home", body, head=STYLE, articles=held_articles()), "text/html")
+
+
+def _featured(published: Publication, names: Iris) -> tuple[str, str] | None:
+    """The Iranian Red Crescent Society's page, the article's centre, when the graph holds it
+    (a store of other articles may not)."""
+    label = published.labels([explorer.SOCIETY]).get(explorer.SOCIETY)
+    return (names.href(explorer.SOCIETY) or explorer.SOCIETY, label) if label else None
 
 
 def _group(kind: str, items: list[Listed], total: int, folded: bool, names: Iris) -> str:
