@@ -60,6 +60,8 @@ PY
 fi
 
 loadavg="$(cut -d' ' -f1-3 /proc/loadavg)"
+defaults="$("$PYTHON" -c 'from rcsgraph.config import Settings as S; s = S()
+print(f"{s.processes} processes of {s.threads} threads with {s.workers} query workers each")')"
 echo "wrk: $threads threads, $connections connections, $duration against $url" >&2
 raw="$(cd "$root/bench" && wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s --latency -s load.lua "$url")"
 echo "$raw" >&2
@@ -73,7 +75,7 @@ cat >"$output" <<MD
 \`bench/load.sh -c $connections -d $duration -t $threads\` on $(date -u +%Y-%m-%d) at commit
 $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown) — $(nproc) cores,
 $("$PYTHON" --version 2>&1), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), \`rcsgraph serve\` with its
-defaults (bundled graph; granian, 2 processes of 8 threads with 2 query workers each) on the same machine as wrk
+defaults (bundled graph; granian, $defaults) on the same machine as wrk
 (load average $loadavg when it started: other work shares the cores).
 Each connection cycles through $(field kinds) requests (bench/load.lua): 5 catalogue pages
 (HTML, JSON, CSV), 5 entity documents (HTML, Turtle, JSON-LD, a 303 from /id/) and 4 SPARQL

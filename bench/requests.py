@@ -46,6 +46,7 @@ from bench.endpoint import baseline, latencies, rotate, workload
 from bench.requests_report import render
 from bench.servers import JSON, Server, wait_idle
 from bench.throughput import have_wrk, parse
+from rcsgraph.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("cooperations", "meetings", "timeline", "search", "generic:join", "generic:group")
@@ -280,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     for tree in trees:
         compileall.compile_dir(tree / "rcsgraph", quiet=1)
     raw: dict[str, Any] = {"facts": machine.facts(), "stores": {}, "options": vars_of(args)}
+    defaults = Settings()
+    raw["facts"]["serve"] = {n: getattr(defaults, n) for n in ("processes", "threads", "workers")}
     previous = args.results / "requests.json"
     if args.merge and previous.exists():
         raw["stores"] = json.loads(previous.read_text())["stores"]

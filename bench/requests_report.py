@@ -33,13 +33,16 @@ def _errors(figures: dict[str, Any]) -> int:
 
 def render(raw: dict[str, Any]) -> list[str]:
     facts = raw["facts"]
+    # runs recorded before the defaults were kept with them had 8 threads
+    serve = facts.get("serve", {"processes": 2, "threads": 8, "workers": 2})
     lines = [
         "# The cost of one request: rcsgraph against Oxigraph's server and its own baseline",
         "",
         f"`{raw['options']['command']}` (see `bench/README.md`). Servers on the same files, side"
         " by side in one run: `oxigraph serve-read-only --union-default-graph` on the store's"
-        " current generation, `rcsgraph serve --store` now (granian, its defaults: 2 processes"
-        " of 8 threads, 2 query workers each) and as of"
+        " current generation, `rcsgraph serve --store` now (granian, its defaults:"
+        f" {serve['processes']} processes of {serve['threads']} threads, {serve['workers']} query"
+        " workers each) and as of"
         f" `{raw['options']['baseline']}` (`rcsgraph-before`: waitress, 8 threads, 2 query"
         " workers). wrk with 2 threads and 8 connections (32 where said) for"
         f" {raw['options']['wrk_seconds']:g} s per figure; `afresh` requests carry"

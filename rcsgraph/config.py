@@ -19,7 +19,10 @@ class Settings:
     timeout: float = 30.0  # seconds a query may run before it is stopped (503)
     workers: int = 2  # query worker processes of each HTTP server process
     processes: int = 2  # HTTP server processes sharing the port
-    threads: int = 8  # threads per HTTP server process
+    # Threads per HTTP server process: two may wait on this process's two query workers while
+    # two serve the rest. Pages are Python and share one interpreter lock: with 8 threads
+    # the society's page at 32 connections had p99 167-211 ms, with 4 62-90 ms (2: 42-52).
+    threads: int = 4
     cache_bytes: int = 64 * 2**20  # answers kept per process, in bytes (an immutable store)
     copy_bytes: int = 16 * 2**20  # a read-only store up to this size on disk is read in memory
     row_cap: int = 10_000  # most rows or triples in one answer (announced when reached)
